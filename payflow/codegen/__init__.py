@@ -1,0 +1,1 @@
+"""Code generation: pydantic models (datamodel-code-generator) and HTTP clients from schemas."""

@@ -1,0 +1,1 @@
+"""payflow.validator: the pre-submission linter behind ``payflow lint``."""
