@@ -1,0 +1,1 @@
+"""``payflow demo``: the whole Payments - Flows journey against a local sandbox."""
