@@ -84,9 +84,7 @@ class SlippageBasisPoints(RootModel[int]):
 class Timestamp(RootModel[float]):
     root: Annotated[
         float,
-        Field(
-            description="Unix timestamp (seconds or milliseconds, as the platform sends it)."
-        ),
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
     ]
 
 
@@ -152,9 +150,7 @@ class DisbursementInstruction(
 
 
 class InstructionSet(RootModel[list[DisbursementInstruction]]):
-    root: Annotated[
-        list[DisbursementInstruction], Field(min_length=1, title="InstructionSet")
-    ]
+    root: Annotated[list[DisbursementInstruction], Field(min_length=1, title="InstructionSet")]
 
 
 class ConversionOperationParams(BaseModel):
@@ -343,9 +339,7 @@ class DisbursementValidationFailureReason(StrEnum):
     INSTRUCTIONS_ARRAY_EMPTY = "INSTRUCTIONS_ARRAY_EMPTY"
 
 
-class ScreeningValidationFailureReason(
-    RootModel[Literal["SCREENING_DISABLED_IN_TENANT"]]
-):
+class ScreeningValidationFailureReason(RootModel[Literal["SCREENING_DISABLED_IN_TENANT"]]):
     root: Annotated[
         Literal["SCREENING_DISABLED_IN_TENANT"],
         Field(title="ScreeningValidationFailureReason"),

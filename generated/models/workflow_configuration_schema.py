@@ -59,16 +59,10 @@ class DisbursementConfigOperation(BaseModel):
 
 
 class ConfigOperation(
-    RootModel[
-        ConversionConfigOperation
-        | TransferConfigOperation
-        | DisbursementConfigOperation
-    ]
+    RootModel[ConversionConfigOperation | TransferConfigOperation | DisbursementConfigOperation]
 ):
     root: Annotated[
-        ConversionConfigOperation
-        | TransferConfigOperation
-        | DisbursementConfigOperation,
+        ConversionConfigOperation | TransferConfigOperation | DisbursementConfigOperation,
         Field(discriminator="type", title="ConfigOperation"),
     ]
 

@@ -41,9 +41,7 @@ class TransferFailureData(BaseModel):
 
 class TransferOperationFailure(BaseModel):
     reason: common_schema.TransferExecutionFailureReason
-    data: Annotated[TransferFailureData | None, Field(title="TransferFailureData")] = (
-        None
-    )
+    data: Annotated[TransferFailureData | None, Field(title="TransferFailureData")] = None
 
 
 class OperationExecutionFailure(BaseModel):
@@ -114,9 +112,7 @@ class ScreeningVerdict(BaseModel):
     account: common_schema.Destination
     assetId: str
     amount: common_schema.DecimalString
-    matchedRule: Annotated[
-        ScreeningMatchedRule | None, Field(title="ScreeningMatchedRule")
-    ] = None
+    matchedRule: Annotated[ScreeningMatchedRule | None, Field(title="ScreeningMatchedRule")] = None
 
 
 class ConfigOperationSnapshot(
@@ -194,9 +190,7 @@ class ExecutionConversionOperation(BaseModel):
     operationId: common_schema.NonEmptyId
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["CONVERSION"]
-    validationFailure: (
-        workflow_configuration_schema.ConversionValidationFailure | None
-    ) = None
+    validationFailure: workflow_configuration_schema.ConversionValidationFailure | None = None
     preview: ConversionOperationPreview | None = None
     execution: ConversionOperationExecution | None = None
 
@@ -205,9 +199,7 @@ class ExecutionTransferOperation(BaseModel):
     operationId: common_schema.NonEmptyId
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["TRANSFER"]
-    validationFailure: (
-        workflow_configuration_schema.TransferValidationFailure | None
-    ) = None
+    validationFailure: workflow_configuration_schema.TransferValidationFailure | None = None
     preview: TransferOperationPreview | None = None
     execution: TransferOperationExecution | None = None
 
@@ -216,9 +208,7 @@ class ExecutionDisbursementOperation(BaseModel):
     operationId: common_schema.NonEmptyId
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["DISBURSEMENT"]
-    validationFailure: (
-        workflow_configuration_schema.DisbursementValidationFailure | None
-    ) = None
+    validationFailure: workflow_configuration_schema.DisbursementValidationFailure | None = None
     preview: DisbursementOperationPreview | None = None
     execution: DisbursementOperationExecution | None = None
 
@@ -239,9 +229,7 @@ class ExecutionScreeningOperation(BaseModel):
     operationId: common_schema.NonEmptyId
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["SCREENING"]
-    validationFailure: (
-        workflow_configuration_schema.ScreeningValidationFailure | None
-    ) = None
+    validationFailure: workflow_configuration_schema.ScreeningValidationFailure | None = None
     execution: ScreeningOperationExecution | None = None
 
 

@@ -14,16 +14,14 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from payflow.codegen.options import DATAMODEL_CODEGEN_OPTIONS, as_arguments
+from payflow.codegen.errors import CodegenError
+from payflow.codegen.formatting import format_python
+from payflow.codegen.options import DATAMODEL_CODEGEN_OPTIONS, OPENAPI_OPTIONS, as_arguments
 
 __all__ = ["CodegenError", "generate_models"]
 
 #: Folder name the inputs are staged under; it appears in generated headers.
 STAGED_INPUT = "schemas"
-
-
-class CodegenError(RuntimeError):
-    """The generator could not produce code; the message names the cause."""
 
 
 def generate_models(
@@ -38,7 +36,9 @@ def generate_models(
     ``inputs`` are JSON Schema files referring to each other by relative file name, or a
     single OpenAPI document (``input_file_type="openapi"``).
     """
-    opts = dict(DATAMODEL_CODEGEN_OPTIONS if options is None else options)
+    if options is None:
+        options = OPENAPI_OPTIONS if input_file_type == "openapi" else DATAMODEL_CODEGEN_OPTIONS
+    opts = dict(options)
     opts["input-file-type"] = input_file_type
     inputs = sorted(Path(p) for p in inputs)
     if not inputs:
@@ -72,6 +72,12 @@ def generate_models(
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise CodegenError(
                 "datamodel-code-generator failed: " + (detail[-1] if detail else "no output")
+            )
+        # The tool formats at its own line length; bring every module to the repository's.
+        for module in sorted(produced.rglob("*.py")):
+            module.write_text(
+                format_python(module.read_text(encoding="utf-8"), name=module.name),
+                encoding="utf-8",
             )
         if out_dir.exists():
             shutil.rmtree(out_dir)

@@ -36,3 +36,11 @@ def as_arguments(options: dict[str, object]) -> list[str]:
         else:
             args.extend([f"--{name}", str(value)])
     return args
+
+
+#: For OpenAPI input (clients of other services): component names, not titles, name the
+#: classes, so the client can refer to ``models.<Component>``.
+OPENAPI_OPTIONS: dict[str, object] = {
+    **{k: v for k, v in DATAMODEL_CODEGEN_OPTIONS.items() if k != "use-title-as-name"},
+    "input-file-type": "openapi",
+}
