@@ -188,9 +188,9 @@ _SCHEMA_KINDS = (
     Kind(
         "wrapped-in-union",
         INFO,
-        WARNING,
-        "The schema was wrapped into a oneOf/anyOf: the former shape is one branch, others "
-        "were added.",
+        INFO,
+        "The schema was wrapped into a oneOf/anyOf: the former shape continues as one branch "
+        "(compared with it); the other branches are reported as added.",
     ),
     Kind(
         "unwrapped-from-union",
