@@ -1,9 +1,10 @@
 """Wait loops: poll an object until its lifecycle says it has settled.
 
 Statuses come from a state machine (``payflow.schemas.lifecycle()``), never from a list here:
+a failed status always raises ``FlowFailed`` with the failure reasons; otherwise
 the loop stops when the status is one the caller waits for (by default any *settled* status:
-final, or waiting for the caller's action), raises ``FlowFailed`` with the failure reasons when
-the status is a failed one, and ``WaitTimeout`` when time runs out. Polls back off from
+final, or waiting for the caller's action), and raises ``WaitTimeout`` when
+time runs out. Polls back off from
 POLL_INITIAL_DELAY to POLL_MAX_DELAY.
 
 As in the client, one generator holds the logic (``wait_flow``: yields POLL to ask for a fresh
@@ -95,12 +96,12 @@ def wait_flow(
         if on_poll is not None:
             on_poll(obj)
         status = status_of(obj)
-        if status in targets:
-            return obj
         if machine.is_failed(status):
             reasons = failure_reasons(obj)
             detail = f": {', '.join(reasons)}" if reasons else ""
             raise FlowFailed(f"{what} {status}{detail}", obj=obj, status=status, reasons=reasons)
+        if status in targets:
+            return obj
         if machine.is_final(status):
             raise FlowFailed(
                 f"{what} reached {status} and will not move to {', '.join(sorted(targets))}",

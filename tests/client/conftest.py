@@ -1,0 +1,51 @@
+"""Fixtures of the client tests: a real RSA key pair, an isolated environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+API_KEY = "ak-test-0f4c1d2e-secret-api-key"
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    private_pem: bytes
+    public_pem: bytes
+    public_key: rsa.RSAPublicKey
+
+
+@pytest.fixture(scope="session")
+def keys() -> KeyPair:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return KeyPair(private_pem, public_pem, key.public_key())
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """No FIREBLOCKS_* from the developer's shell, and a private PAYFLOW_HOME."""
+    for name in (
+        "FIREBLOCKS_API_KEY",
+        "FIREBLOCKS_SECRET_KEY",
+        "FIREBLOCKS_BASE_URL",
+        "FIREBLOCKS_BASE_PATH",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PAYFLOW_HOME", str(tmp_path_factory.mktemp("payflow-home")))
+
+
+def secrets_of(keys: KeyPair) -> list[str]:
+    """Strings that must never show up in messages or logs."""
+    body = keys.private_pem.decode().splitlines()[1]  # a line of the key material
+    return [API_KEY, body, "BEGIN PRIVATE KEY", "eyJ"]  # eyJ: the start of any JWT
