@@ -52,6 +52,8 @@ class Rule:
     schema_enforced: ClassVar[bool] = False
     #: The rule's finding replaces generic schema findings below its pointer too, not only at it.
     covers_subtree: ClassVar[bool] = False
+    #: Codes of schema-layer findings this rule's finding replaces (None: all of them).
+    replaces: ClassVar[frozenset[str] | None] = None
     #: Runs only with a configuration (``--config``).
     needs_config: ClassVar[bool] = False
     #: Skipped when a configuration is given: a config cross-check says it more precisely.
