@@ -220,13 +220,15 @@ def _describe(error: Any, path: list, schema: dict, version: str | None) -> Iter
             f"{where} must be {want}, not {json_type(instance)}", pointer, hint
         )
     elif kind == "required":
-        missing = [
-            r for r in error.validator_value if isinstance(instance, dict) and r not in instance
-        ]
+        present = instance if isinstance(instance, dict) else {}
+        missing = [r for r in error.validator_value if r not in present]
         for name in missing or error.validator_value:
             prop = schema.get("properties", {}).get(name, {}) if isinstance(schema, dict) else {}
+            # the pointer names the absent member; its position falls back to the parent
             yield codes.MissingField.finding(
-                f'missing required field "{name}" in {where}', pointer, prop.get("description")
+                f'missing required field "{name}" in {where}',
+                join_pointer([*path, name]),
+                prop.get("description"),
             )
     elif kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         yield from _unknown_fields(path, instance, schema, version)
