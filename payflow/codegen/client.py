@@ -99,9 +99,11 @@ class _Renderer:
             keyword.append(f"body: {self.body_annotation(op)} | None = None")
         for p in op.keyword_params:
             ann = self.resolve(p.annotation)
-            keyword.append(
-                f"{p.py_name}: {ann}" if p.required else f"{p.py_name}: {ann} | None = None"
-            )
+            if p.required:
+                keyword.append(f"{p.py_name}: {ann}")
+            else:
+                optional = ann if ann == "Any" or ann.endswith("| None") else f"{ann} | None"
+                keyword.append(f"{p.py_name}: {optional} = None")
         if op.takes_idempotency_key:
             keyword.append("idempotency_key: str | None = None")
         keyword += [
