@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +133,8 @@ class Change:
     path: str
     old: Side | None
     new: Side | None
+    #: Other places (operation/location: path) where the same schemas carry the same change.
+    also: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -153,6 +155,7 @@ class Change:
             "where": self.where,
             "old": self.old.to_dict() if self.old else None,
             "new": self.new.to_dict() if self.new else None,
+            "also": list(self.also),
         }
 
 
@@ -343,6 +346,20 @@ class Schemas:
     def _own(self, loc: Loc, raw: dict[str, Any]) -> Shape:
         shape = Shape(loc, name=_name_of(loc))
         p = loc.pointer
+        for keyword, kind in (
+            ("properties", dict),
+            ("required", list),
+            ("allOf", list),
+            ("oneOf", list),
+            ("anyOf", list),
+            ("enum", list),
+            ("type", str | list),
+        ):
+            if keyword in raw and not isinstance(raw[keyword], kind):
+                raise DiffError(
+                    f"{loc.doc.label}:{loc.doc.line(join(p, keyword)) or '?'}: '{keyword}' "
+                    "has the wrong type; is this a JSON Schema?"
+                )
         if "type" in raw:
             t = raw["type"]
             shape.types = frozenset([t] if isinstance(t, str) else t)
@@ -477,6 +494,15 @@ def _types(t: frozenset[str] | None) -> str:
     return "any" if t is None else "|".join(sorted(t)) or "nothing"
 
 
+def _extend(path: str, suffix: str) -> str:
+    """``path`` followed by a relative ``suffix`` taken from another place."""
+    if not suffix:
+        return path
+    if not path:
+        return suffix.lstrip(".")
+    return path + suffix if suffix[0] in ".[<" else f"{path}.{suffix}"
+
+
 def _step(path: str, token: str) -> str:
     if token.startswith(("[", "<", ".")):
         return path + token
@@ -489,7 +515,12 @@ class _Differ:
         self.new = Schemas(new)
         self.changes: list[Change] = []
         self._compared: set[tuple[int, int, str]] = set()
-        self._emitted: set[tuple] = set()
+        self._emitted: dict[tuple, int] = {}
+        # A shared component is compared once; where else it is used is kept as "also".
+        self._beneath: dict[tuple[int, int, str], list[tuple[int, str]]] = {}
+        self._base: dict[tuple[int, int, str], tuple[str, str]] = {}
+        self._stack: list[tuple[int, int, str]] = []
+        self._also: dict[int, list[str]] = {}
 
     # ----------------------------------------------------------------- recording
 
@@ -515,8 +546,10 @@ class _Differ:
             # the same new property seen from several former union branches: report it once
             key = (check_id, n, message)
         if key in self._emitted:
+            self._note(self._emitted[key], path)
             return
-        self._emitted.add(key)
+        self._emitted[key] = len(self.changes)
+        self._note(len(self.changes), path)
         self.changes.append(
             Change(
                 check.id,
@@ -531,6 +564,29 @@ class _Differ:
             )
         )
 
+    def _note(self, index: int, path: str) -> None:
+        """Remember change ``index``, seen at ``path``, under every pair being compared."""
+        for key in self._stack:
+            base = self._base[key][1]
+            self._beneath[key].append((index, path[len(base) :]))
+
+    def _seen_again(self, key: tuple[int, int, str], ctx: str, path: str) -> None:
+        """A pair compared before is met at another place: its changes apply here too."""
+        if key in self._stack:  # a cycle, not another use
+            return
+        for index, suffix in list(dict.fromkeys(self._beneath.get(key, ()))):
+            here = _extend(path, suffix)
+            where = f"{ctx}: {here}" if ctx and here else ctx or here or "(root)"
+            self._also.setdefault(index, []).append(where)
+            self._note(index, here)
+
+    def finish(self) -> list[Change]:
+        out = []
+        for index, change in enumerate(self.changes):
+            also = tuple(dict.fromkeys(a for a in self._also.get(index, ()) if a != change.where))
+            out.append(replace(change, also=also) if also else change)
+        return out
+
     def schema_change(
         self, kind: str, d: str, message: str, ctx: str, path: str, o: Loc | None, n: Loc | None
     ) -> None:
@@ -544,8 +600,18 @@ class _Differ:
     def compare_shapes(self, o: Shape, n: Shape, ctx: str, path: str, d: str) -> None:
         key = (id(o), id(n), d)
         if key in self._compared:  # compared already (shared component) or a cycle
+            self._seen_again(key, ctx, path)
             return
         self._compared.add(key)
+        self._beneath[key] = []
+        self._base[key] = (ctx, path)
+        self._stack.append(key)
+        try:
+            self._compare_shapes(o, n, ctx, path, d)
+        finally:
+            self._stack.pop()
+
+    def _compare_shapes(self, o: Shape, n: Shape, ctx: str, path: str, d: str) -> None:
         if self._unions(o, n, ctx, path, d):
             return
         if not self._types(o, n, ctx, path, d):
@@ -951,6 +1017,8 @@ class _Differ:
         self, side: Schemas, doc: Document, item: str, op: str
     ) -> dict[tuple[str, str], tuple[Document, str, dict]]:
         out: dict[tuple[str, str], tuple[Document, str, dict]] = {}
+        path = _unescape_last(item)
+        template = re.findall(r"\{([^}/]*)\}", path)
         for base in (item, op):
             node = doc.get(base)
             for index, _ in enumerate(node.get("parameters") or ()):
@@ -960,6 +1028,9 @@ class _Differ:
                     continue
                 where = param["in"]
                 name = param["name"].lower() if where == "header" else param["name"]
+                if where == "path" and name in template:
+                    # path parameters match by position: renaming {id} changes no call
+                    name = f"#{template.index(name)}"
                 out[(where, name)] = (pdoc, pptr, param)
         return out
 
@@ -1123,6 +1194,12 @@ class _Differ:
                 self._content(ob, nb, rctx, "response")
 
 
+def _unescape_last(pointer: str) -> str:
+    from payflow.evolution.loader import unescape
+
+    return unescape(pointer.rsplit("/", 1)[-1])
+
+
 def _paths(doc: Document) -> dict[str, tuple[str, str]]:
     """Normalised path template ({} for every parameter) -> (path as written, pointer)."""
     out: dict[str, tuple[str, str]] = {}
@@ -1187,7 +1264,7 @@ def diff_documents(old: Document, new: Document, *, direction: str = "auto") -> 
         d = guess_direction(new) if direction == "auto" else direction
         differ.compare((Loc(old, ""),), (Loc(new, ""),), "", "", d)
         mode = "jsonschema"
-    return DiffResult(old.label, new.label, mode, differ.changes)
+    return DiffResult(old.label, new.label, mode, differ.finish())
 
 
 def diff_files(old: str | Path, new: str | Path, *, direction: str = "auto") -> DiffResult:

@@ -256,3 +256,21 @@ def test_check_ids_are_unique_and_stable() -> None:
     ):
         assert cid in CHECKS
     assert list(CHECKS) == sorted(CHECKS)
+
+
+def test_shared_component_is_reported_once_with_its_other_places() -> None:
+    account = {"type": "object", "properties": {"id": {"type": "string"}}}
+    old = {
+        "$defs": {"A": account},
+        "type": "object",
+        "properties": {"src": {"$ref": "#/$defs/A"}, "dst": {"$ref": "#/$defs/A"}},
+    }
+    new = {
+        "$defs": {"A": {**account, "required": ["id"]}},
+        "type": "object",
+        "properties": {"src": {"$ref": "#/$defs/A"}, "dst": {"$ref": "#/$defs/A"}},
+    }
+    (change,) = diff(old, new, "request").changes
+    assert change.kind == "property-became-required"
+    assert change.path == "src.id" and change.also == ("dst.id",)
+    assert change.old.pointer == "/$defs/A/properties/id"
