@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,6 +83,8 @@ class Rule:
 
     @classmethod
     def doc(cls) -> RuleDoc:
+        import inspect  # only when documentation is asked for
+
         text = inspect.cleandoc(cls.__doc__ or "")
         parts = _HEADING.split(text)
         summary = parts[0].strip()
