@@ -57,6 +57,11 @@ def lint_request(body: CreateWorkflowExecutionRequest | Mapping[str, Any] | Any)
     return list(findings)
 
 
+def _plain_id(value: Any) -> str:
+    """Ids may come straight from a response model (a RootModel around the string)."""
+    return str(getattr(value, "root", value))
+
+
 class _FacadeOptions:
     def _init_facade(self, lint: bool) -> None:
         self.lint = lint
@@ -118,6 +123,7 @@ class Client(_FacadeOptions, generated.Client):
         on_poll: Callable[[WorkflowConfiguration], None] | None = None,
     ) -> WorkflowConfiguration:
         """Poll until the configuration is final; FlowFailed on VALIDATION_FAILED."""
+        config_id = _plain_id(config_id)
         return wait_sync(
             lambda: self.get_flow_configuration(config_id),
             self._sleep,
@@ -137,6 +143,7 @@ class Client(_FacadeOptions, generated.Client):
     ) -> WorkflowExecution:
         """Poll until the execution reaches ``until`` (default: settled - final, or waiting for
         the launch); FlowFailed on a failed status, WaitTimeout when time runs out."""
+        execution_id = _plain_id(execution_id)
         return wait_sync(
             lambda: self.get_flow_execution(execution_id),
             self._sleep,
@@ -196,6 +203,7 @@ class AsyncClient(_FacadeOptions, generated.AsyncClient):
         timeout: float = DEFAULT_CONFIGURATION_WAIT,
         on_poll: Callable[[WorkflowConfiguration], None] | None = None,
     ) -> WorkflowConfiguration:
+        config_id = _plain_id(config_id)
         return await wait_async(
             lambda: self.get_flow_configuration(config_id),
             self._sleep,
@@ -213,6 +221,7 @@ class AsyncClient(_FacadeOptions, generated.AsyncClient):
         timeout: float = DEFAULT_EXECUTION_WAIT,
         on_poll: Callable[[WorkflowExecution], None] | None = None,
     ) -> WorkflowExecution:
+        execution_id = _plain_id(execution_id)
         return await wait_async(
             lambda: self.get_flow_execution(execution_id),
             self._sleep,

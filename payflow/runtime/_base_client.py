@@ -89,8 +89,11 @@ class RequestOptions:
 
 def path_param(name: str, value: object) -> str:
     """A path parameter, percent-encoded; refuses empty values (``/config/`` is another URL)."""
-    text = value.value if hasattr(value, "value") and not isinstance(value, str) else value
-    text = str(text)
+    if isinstance(value, pydantic.RootModel):  # e.g. NonEmptyId from a response model
+        value = value.root
+    if not isinstance(value, str) and hasattr(value, "value"):  # enums
+        value = value.value
+    text = str(value)
     if not text:
         raise ValueError(f"path parameter {name!r} must not be empty")
     return quote(text, safe="")
