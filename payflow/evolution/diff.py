@@ -34,6 +34,7 @@ __all__ = [
     "Side",
     "diff_documents",
     "diff_files",
+    "diff_trees",
     "guess_direction",
 ]
 
@@ -1270,6 +1271,46 @@ def diff_documents(old: Document, new: Document, *, direction: str = "auto") -> 
 def diff_files(old: str | Path, new: str | Path, *, direction: str = "auto") -> DiffResult:
     """Load and compare two files; :class:`LoadError` / :class:`DiffError` on bad input."""
     return diff_documents(load_document(old), load_document(new), direction=direction)
+
+
+def diff_trees(
+    old_dir: str | Path,
+    new_dir: str | Path,
+    *,
+    openapi: str = "openapi.yaml",
+    labels: tuple[str, str] | None = None,
+) -> DiffResult:
+    """Compare two schema folders: the OpenAPI document (each schema classified by its use),
+    then every ``*.schema.json`` file that document does not reach (direction by file name),
+    and files added or removed. ``labels`` name the folders in the report."""
+    old_dir, new_dir = Path(old_dir), Path(new_dir)
+    old_label, new_label = labels or (str(old_dir), str(new_dir))
+
+    def load(folder: Path, label: str, name: str) -> Document:
+        return load_document(folder / name, label=f"{label}/{name}")
+
+    old_api, new_api = load(old_dir, old_label, openapi), load(new_dir, new_label, openapi)
+    new_res = Resolver(new_api)
+    differ = _Differ(Resolver(old_api), new_res)
+    differ.openapi(old_api, new_api)
+    reached = {d.path.resolve() for d in new_res.documents if d.path is not None}
+    old_names = {p.name for p in old_dir.glob("*.schema.json")}
+    new_names = {p.name for p in new_dir.glob("*.schema.json")}
+    extra: list[Change] = []
+    for name in sorted(old_names | new_names):
+        if name not in new_names:
+            doc = load(old_dir, old_label, name)
+            differ.emit("file-removed", f"schema file {name} removed", name, "", Loc(doc, ""), None)
+        elif name not in old_names:
+            doc = load(new_dir, new_label, name)
+            differ.emit("file-added", f"schema file {name} added", name, "", None, Loc(doc, ""))
+        elif (new_dir / name).resolve() not in reached:
+            old_doc, new_doc = load(old_dir, old_label, name), load(new_dir, new_label, name)
+            sub = _Differ(Resolver(old_doc), Resolver(new_doc))
+            d = guess_direction(new_doc)
+            sub.compare((Loc(old_doc, ""),), (Loc(new_doc, ""),), name, "", d)
+            extra.extend(sub.finish())
+    return DiffResult(old_label, new_label, "tree", differ.finish() + extra)
 
 
 def iter_levels(changes: Iterable[Change]) -> Iterator[tuple[str, list[Change]]]:
