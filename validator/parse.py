@@ -341,9 +341,9 @@ def _unexpected(text: str, pos: int, expecting: str, *, key: bool = False) -> _S
             "strings must be in double quotes, not single quotes",
             hint=JS_LITERAL_HINT,
         )
-    if c.isalpha() or c in "_$":
+    if _WORD.match(text, pos):
         return _bad_word(text, pos, key=key, expecting=expecting)
-    if not key and (c.isdigit() or c in "+-."):
+    if not key and (c in "0123456789+-."):
         return _bad_number(text, pos)
     return _stop(codes.JsonSyntax, pos, f"unexpected {_describe(c)}: expected {expecting}")
 
@@ -421,7 +421,7 @@ def _parse(
                 token = m.group()
                 value = json.loads(token) if "\\" in token else token[1:-1]
                 pos = m.end()
-            elif c == "-" or c.isdigit():
+            elif c == "-" or "0" <= c <= "9":
                 m = _NUMBER.match(text, pos)
                 if m is None:
                     raise _bad_number(text, pos)

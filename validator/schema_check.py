@@ -325,7 +325,7 @@ def schema_findings(document: Any, schema_name: str, version: str | None = None)
             for leaf, path in _leaves(error, []):
                 for f in _describe(leaf, path, _schema_of(leaf, None), version):
                     add(f)
-        return findings
+        return _root_causes(findings)
     done: set[tuple] = set()
     for rs_error in rs_errors:
         location = [p for p in rs_error.evaluation_path if p != "$ref"]
@@ -351,7 +351,16 @@ def schema_findings(document: Any, schema_name: str, version: str | None = None)
                     f"{_where(instance_path)}: {rs_error.message}", join_pointer(instance_path)
                 )
             )
-    return findings
+    return _root_causes(findings)
+
+
+def _root_causes(findings: list[Finding]) -> list[Finding]:
+    """A wrong type explains every other complaint about the same value: keep only it."""
+    typed = {f.pointer for f in findings if f.code == codes.WrongType.code}
+    if not typed:
+        return findings
+    follow = {codes.ValueNotAllowed.code, codes.InvalidString.code, codes.OutOfRange.code}
+    return [f for f in findings if not (f.pointer in typed and f.code in follow)]
 
 
 def _schema_of(error: Any, sub: dict | None) -> dict:
