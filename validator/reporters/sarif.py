@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -42,6 +41,8 @@ class SarifReporter(Reporter):
     description = "SARIF 2.1.0 (GitHub code scanning)"
 
     def report(self, reports: Sequence[FileReport]) -> None:
+        import hashlib
+
         rules = sorted(ALL, key=lambda r: r.code)
         index = {rule.code: i for i, rule in enumerate(rules)}
         results = []
