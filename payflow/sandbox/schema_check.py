@@ -124,6 +124,9 @@ def _reason(error: Any, document: Any) -> str:
         if "amount" not in node and "percentage" not in node:
             return "an instruction needs an amount or a percentage"
     message = str(error.message)
+    shown = repr(error.instance)
+    if len(shown) > 60 and shown in message:  # do not echo big values back
+        message = message.replace(shown, shown[:40] + "...")
     if len(message) > 200:
         message = message[:197] + "..."
     return message
@@ -159,6 +162,7 @@ class RequestValidator:
         content_type: str | None,
         document: Any,
     ) -> None:
+        from openapi_core.exceptions import OpenAPIError
         from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
         from openapi_core.testing import MockRequest
 
@@ -176,15 +180,15 @@ class RequestValidator:
             data=body.decode("utf-8") if body else None,
             content_type=(content_type or "application/json").split(";")[0].strip(),
         )
-        result = self.openapi.unmarshal_request(request)
-        for error in result.errors:
-            if isinstance(error, PathNotFound):
-                raise ApiError(404, f"no such endpoint: {method} {path}")
-            if isinstance(error, OperationNotFound):
-                raise ApiError(405, f"method {method} is not allowed on {path}")
-        if not result.errors:
-            return
-        raise ApiError(400, self._message(result.errors, document))
+        try:
+            # validate_request, not unmarshal_request: same checks, ~10x cheaper.
+            self.openapi.validate_request(request)
+        except PathNotFound:
+            raise ApiError(404, f"no such endpoint: {method} {path}") from None
+        except OperationNotFound:
+            raise ApiError(405, f"method {method} is not allowed on {path}") from None
+        except OpenAPIError as error:
+            raise ApiError(400, self._message([error], document)) from None
 
     @staticmethod
     def _message(errors: list[Any], document: Any) -> str:
@@ -193,10 +197,13 @@ class RequestValidator:
         parts = []
         for error in errors:
             cause = error.__cause__
-            if isinstance(cause, InvalidSchemaValue):
-                where = "request body" if "body" in type(error).__name__.lower() else "parameter"
+            if isinstance(cause, InvalidSchemaValue) and hasattr(error, "name"):
+                reasons = "; ".join(_reason(e, None) for e in cause.schema_errors)
+                parts.append(f"{error.location} parameter {error.name}: {reasons}")
+            elif isinstance(cause, InvalidSchemaValue):
                 parts.append(
-                    f"{where} does not match the schema: {describe(cause.schema_errors, document)}"
+                    "request body does not match the schema: "
+                    + describe(cause.schema_errors, document)
                 )
             elif "MediaType" in type(cause).__name__ or "MediaType" in type(error).__name__:
                 parts.append("request body must be application/json")
