@@ -61,16 +61,22 @@ def lint_path(path: str, options: LintOptions) -> FileReport:
             return FileReport(file=path, unreadable="is a directory")
         size = file.stat().st_size
         if size > options.limits.max_bytes and not options.jsonl:
-            return lint_bytes(_head(file, options.limits.max_bytes + 1), path, options)
+            return _too_large(path, size, options.limits.max_bytes)
         data = file.read_bytes()
     except OSError as exc:
         return FileReport(file=path, unreadable=exc.strerror or str(exc))
     return lint_bytes(data, path, options)
 
 
-def _head(file: Path, n: int) -> bytes:
-    with file.open("rb") as fh:
-        return fh.read(n)
+def _too_large(path: str, size: int, limit: int) -> FileReport:
+    """Refuse without reading the file at all."""
+    from payflow.validator.rules.parse_codes import FileTooLarge
+
+    finding = FileTooLarge.finding(
+        f"the document is {size:,} bytes; the limit is {limit:,}",
+        hint="split the request, or raise the limit with --max-bytes",
+    ).in_file(path)
+    return FileReport(file=path, result=LintResult(findings=[finding]))
 
 
 def _lint_jsonl(data: bytes, name: str, options: LintOptions) -> FileReport:

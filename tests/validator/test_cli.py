@@ -196,3 +196,13 @@ def test_installed_command_runs_without_traceback() -> None:
     result = run(["lint", "-"], stdin=b"{\"configId\": 'x'}")
     assert result.returncode == 1, result.stderr
     assert "<stdin>:1:14: PF005" in result.stdout
+
+
+def test_size_limit_from_the_cli(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({**request(), "externalCorrelationData": "x" * 5000}))
+    status, out, _ = lint_main(["--max-bytes", "1000", "--format", "json", str(path)], capsys)
+    assert status == 1
+    (finding,) = json.loads(out)["findings"]
+    assert finding["code"] == "PF011" and f"{path.stat().st_size:,} bytes" in finding["message"]
+    assert lint_main([str(path)], capsys)[0] == 0
