@@ -72,9 +72,21 @@ class Engine:
 
     async def _drive(self, key: str, step: Any) -> None:
         while True:
-            await asyncio.sleep(self.delay)
+            await self._pause()
             if self._stopping or not step(key):
                 return
+
+    async def _pause(self) -> None:
+        # Sleep in slices, re-reading the delay, so a changed delay takes effect at once.
+        waited = 0.0
+        while True:
+            remaining = self.delay - waited
+            if remaining <= 0:
+                await asyncio.sleep(0)
+                return
+            chunk = min(remaining, 0.05)
+            await asyncio.sleep(chunk)
+            waited += chunk
 
     async def stop(self) -> None:
         self._stopping = True

@@ -124,6 +124,18 @@ class Sandbox:
         )
 
     @property
+    def transition_delay(self) -> float:
+        """Seconds between background lifecycle steps; settable while running (e.g. a large
+        value holds objects in their current status so a test can act on it)."""
+        return self._core.engine.delay
+
+    @transition_delay.setter
+    def transition_delay(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("transition_delay must not be negative")
+        self._core.engine.delay = float(seconds)
+
+    @property
     def published_to(self) -> Path | None:
         return self._published
 
