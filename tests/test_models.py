@@ -68,7 +68,7 @@ def test_instruction_with_one_of_them_parses_to_its_branch() -> None:
 def test_execution_operations_are_a_discriminated_union() -> None:
     data = load_json(EXAMPLES / "execution.failed.json")
     execution = workflow_execution_schema.WorkflowExecution.model_validate(data)
-    kinds = [type(op.root).__name__ for op in execution.executionOperations]
+    kinds = [type(op).__name__ for op in execution.executionOperations]
     assert kinds == ["ExecutionScreeningOperation", "ExecutionConversionOperation"]
     # A wrong tag is reported against the tag, not as "multiple matches" of a oneOf.
     data["executionOperations"][0]["operationType"] = "TELEPORT"
@@ -83,7 +83,7 @@ def test_configuration_operations_discriminate_by_type() -> None:
     config = model_for("workflow-configuration.schema.json").model_validate(
         load_json(EXAMPLES / "configuration.json")
     )
-    assert [op.root.type for op in config.configOperations] == ["CONVERSION", "DISBURSEMENT"]
+    assert [op.type for op in config.configOperations] == ["CONVERSION", "DISBURSEMENT"]
 
 
 def test_request_models_refuse_unknown_fields() -> None:

@@ -19,75 +19,6 @@ class PayflowCommonDefinitions(RootModel[Any]):
     ]
 
 
-class NonEmptyId(RootModel[str]):
-    root: Annotated[
-        str,
-        Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
-            max_length=256,
-            min_length=1,
-            pattern="^\\S(.*\\S)?$",
-            title="NonEmptyId",
-        ),
-    ]
-
-
-class PositiveDecimalString(RootModel[str]):
-    root: Annotated[
-        str,
-        Field(
-            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
-            examples=["100", "0.25", "1000.00"],
-            max_length=64,
-            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
-            title="PositiveDecimalString",
-        ),
-    ]
-
-
-class DecimalString(RootModel[str]):
-    root: Annotated[
-        str,
-        Field(
-            description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
-            pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
-            title="DecimalString",
-        ),
-    ]
-
-
-class PercentageString(RootModel[str]):
-    root: Annotated[
-        str,
-        Field(
-            description='A percentage in (0, 100] written as a decimal string, e.g. "20" for 20 %.',
-            examples=["20", "33.5", "100"],
-            max_length=64,
-            pattern="^(100(\\.0+)?|[1-9][0-9]?(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
-            title="PercentageString",
-        ),
-    ]
-
-
-class SlippageBasisPoints(RootModel[int]):
-    root: Annotated[
-        int,
-        Field(
-            description="Slippage tolerance in basis points (1/100 of a percent): an integer from 0 to 10000.",
-            ge=0,
-            le=10000,
-            title="SlippageBasisPoints",
-        ),
-    ]
-
-
-class Timestamp(RootModel[float]):
-    root: Annotated[
-        float,
-        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
-    ]
-
-
 class AccountType(StrEnum):
     EXCHANGE_ACCOUNT = "EXCHANGE_ACCOUNT"
     UNMANAGED_WALLET = "UNMANAGED_WALLET"
@@ -100,7 +31,16 @@ class Account(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    accountId: Annotated[NonEmptyId, Field(description="The unique ID of the account")]
+    accountId: Annotated[
+        str,
+        Field(
+            description="The unique ID of the account",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     accountType: AccountType
 
 
@@ -112,32 +52,70 @@ class OneTimeAddressAccount(BaseModel):
     tag: Annotated[str | None, Field(min_length=1)] = None
 
 
-class Destination(RootModel[Account | OneTimeAddressAccount]):
-    root: Annotated[
+class DisbursementAmountInstruction(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    payeeAccount: Annotated[
         Account | OneTimeAddressAccount,
         Field(
             description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
             title="Destination",
         ),
     ]
-
-
-class DisbursementAmountInstruction(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    payeeAccount: Destination
-    assetId: NonEmptyId
-    amount: PositiveDecimalString
+    assetId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
+    amount: Annotated[
+        str,
+        Field(
+            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
+            examples=["100", "0.25", "1000.00"],
+            max_length=64,
+            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PositiveDecimalString",
+        ),
+    ]
 
 
 class DisbursementPercentageInstruction(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    payeeAccount: Destination
-    assetId: NonEmptyId
-    percentage: PercentageString
+    payeeAccount: Annotated[
+        Account | OneTimeAddressAccount,
+        Field(
+            description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
+            title="Destination",
+        ),
+    ]
+    assetId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
+    percentage: Annotated[
+        str,
+        Field(
+            description='A percentage in (0, 100] written as a decimal string, e.g. "20" for 20 %.',
+            examples=["20", "33.5", "100"],
+            max_length=64,
+            pattern="^(100(\\.0+)?|[1-9][0-9]?(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PercentageString",
+        ),
+    ]
 
 
 class DisbursementInstruction(
@@ -149,66 +127,222 @@ class DisbursementInstruction(
     ]
 
 
-class InstructionSet(RootModel[list[DisbursementInstruction]]):
-    root: Annotated[list[DisbursementInstruction], Field(min_length=1, title="InstructionSet")]
-
-
 class ConversionOperationParams(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    amount: PositiveDecimalString | None = None
-    accountId: NonEmptyId | None = None
-    srcAssetId: NonEmptyId | None = None
-    destAssetId: NonEmptyId | None = None
-    slippageBasisPoints: SlippageBasisPoints | None = None
+    amount: Annotated[
+        str | None,
+        Field(
+            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
+            examples=["100", "0.25", "1000.00"],
+            max_length=64,
+            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PositiveDecimalString",
+        ),
+    ] = None
+    accountId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
+    srcAssetId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
+    destAssetId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
+    slippageBasisPoints: Annotated[
+        int | None,
+        Field(
+            description="Slippage tolerance in basis points (1/100 of a percent): an integer from 0 to 10000.",
+            ge=0,
+            le=10000,
+            title="SlippageBasisPoints",
+        ),
+    ] = None
 
 
 class TransferOperationParams(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    amount: PositiveDecimalString | None = None
-    assetId: NonEmptyId | None = None
+    amount: Annotated[
+        str | None,
+        Field(
+            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
+            examples=["100", "0.25", "1000.00"],
+            max_length=64,
+            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PositiveDecimalString",
+        ),
+    ] = None
+    assetId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
     source: Account | None = None
-    destination: Destination | None = None
+    destination: Annotated[
+        Account | OneTimeAddressAccount | None,
+        Field(
+            description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
+            title="Destination",
+        ),
+    ] = None
 
 
 class DisbursementOperationParams(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    amount: PositiveDecimalString | None = None
+    amount: Annotated[
+        str | None,
+        Field(
+            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
+            examples=["100", "0.25", "1000.00"],
+            max_length=64,
+            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PositiveDecimalString",
+        ),
+    ] = None
     paymentAccount: Account | None = None
-    instructionSet: InstructionSet | None = None
+    instructionSet: Annotated[
+        list[DisbursementAmountInstruction | DisbursementPercentageInstruction] | None,
+        Field(min_length=1, title="InstructionSet"),
+    ] = None
 
 
 class OperationOverrideParams(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    amount: PositiveDecimalString | None = None
-    accountId: NonEmptyId | None = None
-    srcAssetId: NonEmptyId | None = None
-    destAssetId: NonEmptyId | None = None
-    slippageBasisPoints: SlippageBasisPoints | None = None
-    assetId: NonEmptyId | None = None
+    amount: Annotated[
+        str | None,
+        Field(
+            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
+            examples=["100", "0.25", "1000.00"],
+            max_length=64,
+            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PositiveDecimalString",
+        ),
+    ] = None
+    accountId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
+    srcAssetId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
+    destAssetId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
+    slippageBasisPoints: Annotated[
+        int | None,
+        Field(
+            description="Slippage tolerance in basis points (1/100 of a percent): an integer from 0 to 10000.",
+            ge=0,
+            le=10000,
+            title="SlippageBasisPoints",
+        ),
+    ] = None
+    assetId: Annotated[
+        str | None,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ] = None
     source: Account | None = None
-    destination: Destination | None = None
+    destination: Annotated[
+        Account | OneTimeAddressAccount | None,
+        Field(
+            description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
+            title="Destination",
+        ),
+    ] = None
     paymentAccount: Account | None = None
-    instructionSet: InstructionSet | None = None
+    instructionSet: Annotated[
+        list[DisbursementAmountInstruction | DisbursementPercentageInstruction] | None,
+        Field(min_length=1, title="InstructionSet"),
+    ] = None
 
 
 class ConversionOperationConfigParams(ConversionOperationParams):
-    destAssetId: NonEmptyId
+    destAssetId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
 
 
 class TransferOperationConfigParams(TransferOperationParams):
-    destination: Destination
+    destination: Annotated[
+        Account | OneTimeAddressAccount,
+        Field(
+            description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
+            title="Destination",
+        ),
+    ]
 
 
 class DisbursementOperationConfigParams(DisbursementOperationParams):
-    instructionSet: InstructionSet
+    instructionSet: Annotated[
+        list[DisbursementAmountInstruction | DisbursementPercentageInstruction],
+        Field(min_length=1, title="InstructionSet"),
+    ]
 
 
 class PreScreening(BaseModel):
@@ -224,16 +358,6 @@ class FailureHandling(BaseModel):
     )
     enabled: bool
     type: Literal["REVERSE"] | None = None
-
-
-class CorrelationData(RootModel[dict[str, str] | str]):
-    root: Annotated[
-        dict[str, str] | str,
-        Field(
-            description="Your own reference for the flow: a string, or an object of string values.",
-            title="CorrelationData",
-        ),
-    ]
 
 
 class OperationType(StrEnum):
@@ -339,13 +463,6 @@ class DisbursementValidationFailureReason(StrEnum):
     INSTRUCTIONS_ARRAY_EMPTY = "INSTRUCTIONS_ARRAY_EMPTY"
 
 
-class ScreeningValidationFailureReason(RootModel[Literal["SCREENING_DISABLED_IN_TENANT"]]):
-    root: Annotated[
-        Literal["SCREENING_DISABLED_IN_TENANT"],
-        Field(title="ScreeningValidationFailureReason"),
-    ]
-
-
 class ConversionExecutionFailureReason(StrEnum):
     INVALID_AMOUNT = "INVALID_AMOUNT"
     SLIPPAGE_EXCEEDED = "SLIPPAGE_EXCEEDED"
@@ -383,5 +500,12 @@ class ErrorType(StrEnum):
 
 
 class AssetAmount(BaseModel):
-    amount: DecimalString
+    amount: Annotated[
+        str,
+        Field(
+            description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
+            pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+            title="DecimalString",
+        ),
+    ]
     assetId: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import common_schema
 
@@ -34,26 +34,27 @@ class CreateDisbursementConfigOperationRequest(BaseModel):
     params: common_schema.DisbursementOperationConfigParams
 
 
-class CreateConfigOperationRequest(
-    RootModel[
-        CreateConversionConfigOperationRequest
-        | CreateTransferConfigOperationRequest
-        | CreateDisbursementConfigOperationRequest
-    ]
-):
-    root: Annotated[
-        CreateConversionConfigOperationRequest
-        | CreateTransferConfigOperationRequest
-        | CreateDisbursementConfigOperationRequest,
-        Field(discriminator="type", title="CreateConfigOperationRequest"),
-    ]
-
-
 class CreateWorkflowConfigurationRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     configName: Annotated[str, Field(max_length=256, min_length=1)]
     preScreening: common_schema.PreScreening | None = None
-    configOperations: Annotated[list[CreateConfigOperationRequest], Field(min_length=1)]
-    externalCorrelationData: common_schema.CorrelationData | None = None
+    configOperations: Annotated[
+        list[
+            Annotated[
+                CreateConversionConfigOperationRequest
+                | CreateTransferConfigOperationRequest
+                | CreateDisbursementConfigOperationRequest,
+                Field(discriminator="type"),
+            ]
+        ],
+        Field(min_length=1),
+    ]
+    externalCorrelationData: Annotated[
+        dict[str, str] | str | None,
+        Field(
+            description="Your own reference for the flow: a string, or an object of string values.",
+            title="CorrelationData",
+        ),
+    ] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, Field
 
 from . import common_schema
 
@@ -26,16 +26,37 @@ class DisbursementValidationFailure(BaseModel):
 
 
 class ScreeningValidationFailure(BaseModel):
-    reason: common_schema.ScreeningValidationFailureReason
+    reason: Annotated[
+        Literal["SCREENING_DISABLED_IN_TENANT"],
+        Field(title="ScreeningValidationFailureReason"),
+    ]
     data: dict[str, Any] | None = None
 
 
 class WorkflowConfigurationId(BaseModel):
-    configId: common_schema.NonEmptyId
+    configId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
 
 
 class ConversionConfigOperation(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     type: Literal["CONVERSION"]
     params: common_schema.ConversionOperationConfigParams
     status: common_schema.ConfigOperationStatus
@@ -43,7 +64,16 @@ class ConversionConfigOperation(BaseModel):
 
 
 class TransferConfigOperation(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     type: Literal["TRANSFER"]
     params: common_schema.TransferOperationConfigParams
     status: common_schema.ConfigOperationStatus
@@ -51,27 +81,50 @@ class TransferConfigOperation(BaseModel):
 
 
 class DisbursementConfigOperation(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     type: Literal["DISBURSEMENT"]
     params: common_schema.DisbursementOperationConfigParams
     status: common_schema.ConfigOperationStatus
     validationFailure: DisbursementValidationFailure | None = None
 
 
-class ConfigOperation(
-    RootModel[ConversionConfigOperation | TransferConfigOperation | DisbursementConfigOperation]
-):
-    root: Annotated[
-        ConversionConfigOperation | TransferConfigOperation | DisbursementConfigOperation,
-        Field(discriminator="type", title="ConfigOperation"),
-    ]
-
-
 class WorkflowConfiguration(BaseModel):
-    configId: common_schema.NonEmptyId
+    configId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     configName: str
     preScreening: common_schema.PreScreening | None = None
     status: common_schema.WorkflowConfigStatus
-    createdAt: common_schema.Timestamp
-    configOperations: list[ConfigOperation]
-    externalCorrelationData: common_schema.CorrelationData | None = None
+    createdAt: Annotated[
+        float,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ]
+    configOperations: list[
+        Annotated[
+            ConversionConfigOperation | TransferConfigOperation | DisbursementConfigOperation,
+            Field(discriminator="type"),
+        ]
+    ]
+    externalCorrelationData: Annotated[
+        dict[str, str] | str | None,
+        Field(
+            description="Your own reference for the flow: a string, or an object of string values.",
+            title="CorrelationData",
+        ),
+    ] = None

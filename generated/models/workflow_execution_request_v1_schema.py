@@ -14,7 +14,16 @@ class OperationExecutionParamsV1(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    configOperationId: common_schema.NonEmptyId
+    configOperationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     executionParams: Annotated[
         common_schema.OperationOverrideParams | None,
         Field(
@@ -28,9 +37,21 @@ class CreateWorkflowExecutionRequestV1(BaseModel):
         extra="forbid",
     )
     configId: Annotated[
-        common_schema.NonEmptyId,
-        Field(description="The configuration to run; it must be READY_FOR_EXECUTION."),
+        str,
+        Field(
+            description="The configuration to run; it must be READY_FOR_EXECUTION.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
     ]
     preScreening: common_schema.PreScreening | None = None
     params: list[OperationExecutionParamsV1]
-    externalCorrelationData: common_schema.CorrelationData | None = None
+    externalCorrelationData: Annotated[
+        dict[str, str] | str | None,
+        Field(
+            description="Your own reference for the flow: a string, or an object of string values.",
+            title="CorrelationData",
+        ),
+    ] = None

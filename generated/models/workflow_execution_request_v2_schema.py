@@ -14,14 +14,32 @@ class ExecutionParamsV2(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    amount: common_schema.PositiveDecimalString | None = None
+    amount: Annotated[
+        str | None,
+        Field(
+            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
+            examples=["100", "0.25", "1000.00"],
+            max_length=64,
+            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PositiveDecimalString",
+        ),
+    ] = None
 
 
 class OperationExecutionParamsV2(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    configOperationId: common_schema.NonEmptyId
+    configOperationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     configOverrideParams: Annotated[
         common_schema.OperationOverrideParams | None,
         Field(
@@ -36,10 +54,22 @@ class CreateWorkflowExecutionRequestV2(BaseModel):
         extra="forbid",
     )
     configId: Annotated[
-        common_schema.NonEmptyId,
-        Field(description="The configuration to run; it must be READY_FOR_EXECUTION."),
+        str,
+        Field(
+            description="The configuration to run; it must be READY_FOR_EXECUTION.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
     ]
     preScreening: common_schema.PreScreening | None = None
     failureHandling: common_schema.FailureHandling | None = None
     params: list[OperationExecutionParamsV2]
-    externalCorrelationData: common_schema.CorrelationData | None = None
+    externalCorrelationData: Annotated[
+        dict[str, str] | str | None,
+        Field(
+            description="Your own reference for the flow: a string, or an object of string values.",
+            title="CorrelationData",
+        ),
+    ] = None

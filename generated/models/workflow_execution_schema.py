@@ -5,25 +5,52 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, Field
 
 from . import common_schema, workflow_configuration_schema
 
 
 class ConfigConversionOperationSnapshot(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     type: Literal["CONVERSION"]
     params: common_schema.ConversionOperationConfigParams
 
 
 class ConfigTransferOperationSnapshot(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     type: Literal["TRANSFER"]
     params: common_schema.TransferOperationConfigParams
 
 
 class ConfigDisbursementOperationSnapshot(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     type: Literal["DISBURSEMENT"]
     params: common_schema.DisbursementOperationConfigParams
 
@@ -52,14 +79,28 @@ class OperationExecutionFailure(BaseModel):
 class ConversionOperationPreviewOutput(BaseModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
-    conversionRate: common_schema.DecimalString
+    conversionRate: Annotated[
+        str,
+        Field(
+            description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
+            pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+            title="DecimalString",
+        ),
+    ]
     timeSeconds: float
 
 
 class ConversionOperationExecutionOutput(BaseModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
-    conversionRate: common_schema.DecimalString
+    conversionRate: Annotated[
+        str,
+        Field(
+            description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
+            pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+            title="DecimalString",
+        ),
+    ]
 
 
 class TransferOperationPreviewOutput(BaseModel):
@@ -75,21 +116,45 @@ class TransferOperationExecutionOutput(BaseModel):
 
 
 class DisbursementOperationInput(BaseModel):
-    amount: common_schema.PositiveDecimalString | None = None
+    amount: Annotated[
+        str | None,
+        Field(
+            description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
+            examples=["100", "0.25", "1000.00"],
+            max_length=64,
+            pattern="^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)$",
+            title="PositiveDecimalString",
+        ),
+    ] = None
     paymentAccount: common_schema.Account
-    instructionSet: common_schema.InstructionSet
+    instructionSet: Annotated[
+        list[common_schema.DisbursementInstruction],
+        Field(min_length=1, title="InstructionSet"),
+    ]
 
 
 class DisbursementInstructionOutput(BaseModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
-    payeeAccount: common_schema.Destination
+    payeeAccount: Annotated[
+        common_schema.Account | common_schema.OneTimeAddressAccount,
+        Field(
+            description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
+            title="Destination",
+        ),
+    ]
 
 
 class DisbursementInstructionPreviewOutput(BaseModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
-    payeeAccount: common_schema.Destination
+    payeeAccount: Annotated[
+        common_schema.Account | common_schema.OneTimeAddressAccount,
+        Field(
+            description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
+            title="Destination",
+        ),
+    ]
     timeSeconds: float
 
 
@@ -109,25 +174,23 @@ class ScreeningMatchedRule(BaseModel):
 class ScreeningVerdict(BaseModel):
     verdict: common_schema.ScreeningVerdictValue
     executionOperationId: str
-    account: common_schema.Destination
+    account: Annotated[
+        common_schema.Account | common_schema.OneTimeAddressAccount,
+        Field(
+            description="An account, or a one-time address. Closed objects, so exactly one branch can match.",
+            title="Destination",
+        ),
+    ]
     assetId: str
-    amount: common_schema.DecimalString
+    amount: Annotated[
+        str,
+        Field(
+            description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
+            pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+            title="DecimalString",
+        ),
+    ]
     matchedRule: Annotated[ScreeningMatchedRule | None, Field(title="ScreeningMatchedRule")] = None
-
-
-class ConfigOperationSnapshot(
-    RootModel[
-        ConfigConversionOperationSnapshot
-        | ConfigTransferOperationSnapshot
-        | ConfigDisbursementOperationSnapshot
-    ]
-):
-    root: Annotated[
-        ConfigConversionOperationSnapshot
-        | ConfigTransferOperationSnapshot
-        | ConfigDisbursementOperationSnapshot,
-        Field(discriminator="type", title="ConfigOperationSnapshot"),
-    ]
 
 
 class ConversionOperationPreview(BaseModel):
@@ -139,8 +202,14 @@ class ConversionOperationPreview(BaseModel):
 class ConversionOperationExecution(BaseModel):
     input: common_schema.ConversionOperationConfigParams
     output: ConversionOperationExecutionOutput | None = None
-    startedAt: common_schema.Timestamp
-    finishedAt: common_schema.Timestamp | None = None
+    startedAt: Annotated[
+        float,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ]
+    finishedAt: Annotated[
+        float | None,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ] = None
     failure: ConversionOperationFailure | None = None
 
 
@@ -154,8 +223,14 @@ class TransferOperationExecution(BaseModel):
     input: common_schema.TransferOperationConfigParams
     output: TransferOperationExecutionOutput | None = None
     txId: str | None = None
-    startedAt: common_schema.Timestamp
-    finishedAt: common_schema.Timestamp | None = None
+    startedAt: Annotated[
+        float,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ]
+    finishedAt: Annotated[
+        float | None,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ] = None
     failure: TransferOperationFailure | None = None
 
 
@@ -169,8 +244,14 @@ class DisbursementOperationExecution(BaseModel):
     input: DisbursementOperationInput
     output: DisbursementOperationExecutionOutput | None = None
     payoutId: str | None = None
-    startedAt: common_schema.Timestamp
-    finishedAt: common_schema.Timestamp | None = None
+    startedAt: Annotated[
+        float,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ]
+    finishedAt: Annotated[
+        float | None,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ] = None
     failure: OperationExecutionFailure | None = None
 
 
@@ -179,15 +260,49 @@ class ScreeningOperationExecutionOutput(BaseModel):
 
 
 class WorkflowConfigurationSnapshot(BaseModel):
-    configId: common_schema.NonEmptyId
+    configId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     configName: str
-    createdAt: common_schema.Timestamp
-    configOperations: list[ConfigOperationSnapshot]
-    externalCorrelationData: common_schema.CorrelationData | None = None
+    createdAt: Annotated[
+        float,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ]
+    configOperations: list[
+        Annotated[
+            ConfigConversionOperationSnapshot
+            | ConfigTransferOperationSnapshot
+            | ConfigDisbursementOperationSnapshot,
+            Field(discriminator="type"),
+        ]
+    ]
+    externalCorrelationData: Annotated[
+        dict[str, str] | str | None,
+        Field(
+            description="Your own reference for the flow: a string, or an object of string values.",
+            title="CorrelationData",
+        ),
+    ] = None
 
 
 class ExecutionConversionOperation(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["CONVERSION"]
     validationFailure: workflow_configuration_schema.ConversionValidationFailure | None = None
@@ -196,7 +311,16 @@ class ExecutionConversionOperation(BaseModel):
 
 
 class ExecutionTransferOperation(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["TRANSFER"]
     validationFailure: workflow_configuration_schema.TransferValidationFailure | None = None
@@ -205,7 +329,16 @@ class ExecutionTransferOperation(BaseModel):
 
 
 class ExecutionDisbursementOperation(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["DISBURSEMENT"]
     validationFailure: workflow_configuration_schema.DisbursementValidationFailure | None = None
@@ -220,43 +353,70 @@ class ScreeningOperationFailure(BaseModel):
 
 class ScreeningOperationExecution(BaseModel):
     output: ScreeningOperationExecutionOutput | None = None
-    startedAt: common_schema.Timestamp
-    finishedAt: common_schema.Timestamp | None = None
+    startedAt: Annotated[
+        float,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ]
+    finishedAt: Annotated[
+        float | None,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ] = None
     failure: ScreeningOperationFailure | None = None
 
 
 class ExecutionScreeningOperation(BaseModel):
-    operationId: common_schema.NonEmptyId
+    operationId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     status: common_schema.ExecutionOperationStatus
     operationType: Literal["SCREENING"]
     validationFailure: workflow_configuration_schema.ScreeningValidationFailure | None = None
     execution: ScreeningOperationExecution | None = None
 
 
-class WorkflowExecutionOperation(
-    RootModel[
-        ExecutionScreeningOperation
-        | ExecutionConversionOperation
-        | ExecutionTransferOperation
-        | ExecutionDisbursementOperation
-    ]
-):
-    root: Annotated[
-        ExecutionScreeningOperation
-        | ExecutionConversionOperation
-        | ExecutionTransferOperation
-        | ExecutionDisbursementOperation,
-        Field(discriminator="operationType", title="WorkflowExecutionOperation"),
-    ]
-
-
 class WorkflowExecution(BaseModel):
-    executionId: common_schema.NonEmptyId
+    executionId: Annotated[
+        str,
+        Field(
+            description="An identifier: a non-empty string without surrounding whitespace.",
+            max_length=256,
+            min_length=1,
+            pattern="^\\S(.*\\S)?$",
+            title="NonEmptyId",
+        ),
+    ]
     preScreening: common_schema.PreScreening | None = None
     configSnapshot: WorkflowConfigurationSnapshot
-    executionOperations: list[WorkflowExecutionOperation]
+    executionOperations: list[
+        Annotated[
+            ExecutionScreeningOperation
+            | ExecutionConversionOperation
+            | ExecutionTransferOperation
+            | ExecutionDisbursementOperation,
+            Field(discriminator="operationType"),
+        ]
+    ]
     status: common_schema.WorkflowExecutionStatus
     triggeredBy: str | None = None
-    triggeredAt: common_schema.Timestamp | None = None
-    finishedAt: common_schema.Timestamp | None = None
-    externalCorrelationData: common_schema.CorrelationData | None = None
+    triggeredAt: Annotated[
+        float | None,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ] = None
+    finishedAt: Annotated[
+        float | None,
+        Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
+    ] = None
+    externalCorrelationData: Annotated[
+        dict[str, str] | str | None,
+        Field(
+            description="Your own reference for the flow: a string, or an object of string values.",
+            title="CorrelationData",
+        ),
+    ] = None

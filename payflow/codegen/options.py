@@ -18,6 +18,10 @@ DATAMODEL_CODEGEN_OPTIONS: dict[str, object] = {
     "use-double-quotes": True,
     "use-title-as-name": True,
     "enum-field-as-literal": "one",
+    # Inline single-value root models (ids, decimal strings, unions) into the fields that use
+    # them: `execution.executionId` is a str and `execution.executionOperations[0]` the
+    # operation itself, not wrappers needing `.root`; constraints stay on the fields.
+    "collapse-root-models": True,
     "formatters": ["builtin"],
 }
 

@@ -59,11 +59,11 @@ def make_client(sandbox, **kw: Any) -> Client:
 
 
 def execution_request(config: Any, amount: str = "10000.00") -> dict[str, Any]:
-    first = config.configOperations[0].root
+    first = config.configOperations[0]
     return {
-        "configId": config.configId.root,
+        "configId": config.configId,
         "params": [
-            {"configOperationId": first.operationId.root, "executionParams": {"amount": amount}}
+            {"configOperationId": first.operationId, "executionParams": {"amount": amount}}
         ],
     }
 
@@ -221,7 +221,7 @@ def test_a_request_failing_lint_sends_nothing(sandbox, ready_config) -> None:
     bad = json.loads(
         (EXAMPLES / "bad" / "execution-request.v2.amount-and-percentage.json").read_text()
     )
-    bad["configId"] = ready_config.configId.root
+    bad["configId"] = ready_config.configId
     before = sandbox.stats()
     with (
         make_client(sandbox, transport=transport) as client,
