@@ -130,10 +130,14 @@ def check(
     findings.extend(rule_findings)
 
     if findings and parsed is not None:
-        parsed.positions()
-        late = parsed.late_fatal()
-        if late:  # beyond a limit the fast parser does not enforce: report only that
-            return _finish(late, parsed, source, None, False)
+        # the fast parser does not bound nesting; a document with something to report is
+        # checked here (a schema-valid one cannot be deep: every request object is closed)
+        too_deep = _too_deep(document, limits.max_depth)
+        if too_deep is not None:
+            found = parse_codes.NestingTooDeep.finding(
+                f"nesting deeper than {limits.max_depth} levels", too_deep
+            )
+            return _finish([found], parsed, source, None, False)
     return _finish(findings, parsed, source, version, schema_version == "auto")
 
 

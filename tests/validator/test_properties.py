@@ -113,3 +113,30 @@ def test_random_bytes_many(data: bytes) -> None:
 @given(json_values)
 def test_random_documents_many(document: object) -> None:
     _check(lint(document))
+
+
+def _pointers(node: object, pointer: str = "") -> list[str]:
+    out = [pointer]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            part = str(key).replace("~", "~0").replace("/", "~1")
+            out += _pointers(value, f"{pointer}/{part}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _pointers(value, f"{pointer}/{i}")
+    return out
+
+
+@FAST
+@given(json_values, st.sampled_from([None, 1, 2]))
+def test_fast_locator_agrees_with_the_positional_parser(document: object, indent) -> None:
+    from payflow.validator.parse import Locator, parse_text
+
+    text = json.dumps({"d": document, "k/~": [document]}, indent=indent, ensure_ascii=False)
+    _, findings, positions = parse_text(text)
+    assert not findings
+    locator = Locator(text)
+    parsed = json.loads(text)
+    for pointer in [*_pointers(parsed), "/nope", "/d/0/x/y", "/k~1~0/7"]:
+        for anchor in ("value", "key"):
+            assert locator.locate(pointer, anchor) == positions.locate(pointer, anchor), pointer
