@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from payflow.sandbox import Sandbox, SandboxSettings, start
-from tests.sandbox.helpers import Api, Signer
-
-FAST = 0.005  # seconds between lifecycle steps in tests
+from tests.sandbox.helpers import FAST, Api, Signer
 
 
 @pytest.fixture(autouse=True)

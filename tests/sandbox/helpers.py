@@ -9,6 +9,8 @@ import hashlib
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from payflow import schemas
 from tests.conftest import EXAMPLES, SHARED, load_json
 
+FAST = 0.005  # seconds between lifecycle steps in tests
 REFERENCE = SHARED / "reference" / "fireblocks-openapi-1.8.0-payments-flows.yaml"
 FINAL_EXECUTION = {"VALIDATION_FAILED", "PREVIEW_FAILED", "EXECUTION_COMPLETED", "EXECUTION_FAILED"}
 
@@ -153,6 +156,16 @@ class Api:
         response = self.launch(ready["executionId"])
         assert response.status_code == 200, response.text
         return self.wait_execution(ready["executionId"], FINAL_EXECUTION)
+
+
+@contextmanager
+def held(sandbox: Any) -> Iterator[None]:
+    """Hold the lifecycle (a long transition delay) for the duration of the block."""
+    sandbox.transition_delay = 3600
+    try:
+        yield
+    finally:
+        sandbox.transition_delay = FAST
 
 
 def poll(fetch: Any, done: Any, timeout: float = 20.0, interval: float = 0.005) -> Any:

@@ -5,15 +5,12 @@ transition (422) - all over loopback against the shared sandbox."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from payflow.sandbox import Sandbox
-from tests.sandbox.conftest import FAST
 from tests.sandbox.helpers import (
     FINAL_EXECUTION,
     Api,
@@ -22,6 +19,7 @@ from tests.sandbox.helpers import (
     conforms,
     execution_v1,
     execution_v2,
+    held,
 )
 
 CONFIGS = "/payments/workflow_config"
@@ -154,23 +152,13 @@ def test_configuration_validation_failure(api: Api, case: str) -> None:
 
 def test_configuration_moves_through_validation(api: Api, sandbox: Sandbox) -> None:
     seen = []
-    with _held(sandbox):
+    with held(sandbox):
         created = api.create_config()
         seen.append(created["status"])
         seen.append(api.get(f"{CONFIGS}/{created['configId']}").json()["status"])
     done = api.wait_config(created["configId"])
     assert seen == ["PENDING", "PENDING"]
     assert done["status"] == "READY_FOR_EXECUTION"
-
-
-@contextmanager
-def _held(sandbox: Sandbox) -> Iterator[None]:
-    """Hold the lifecycle (a long transition delay) for the duration of the block."""
-    sandbox.transition_delay = 3600
-    try:
-        yield
-    finally:
-        sandbox.transition_delay = FAST
 
 
 def _ledger_by_account(sandbox: Sandbox, execution_id: str) -> dict[tuple[str, str], Decimal]:
@@ -377,7 +365,7 @@ def test_failure_handling_reverse_undoes_completed_operations(
 
 def test_refused_transitions(api: Api, sandbox: Sandbox) -> None:
     config = api.ready_config()
-    with _held(sandbox):
+    with held(sandbox):
         pending = api.create_execution(amount_only(config, "10000"))
         early = api.launch(pending["executionId"])
         assert early.status_code == 422
@@ -418,7 +406,7 @@ def test_delete_keeps_executions_readable(api: Api) -> None:
 
 
 def test_deleting_during_validation_stops_it(api: Api, sandbox: Sandbox) -> None:
-    with _held(sandbox):
+    with held(sandbox):
         created = api.create_config(config_request())
         assert api.delete(f"{CONFIGS}/{created['configId']}").status_code == 200
     assert api.get(f"{CONFIGS}/{created['configId']}").status_code == 404
