@@ -62,9 +62,7 @@ def execution_request(config: Any, amount: str = "10000.00") -> dict[str, Any]:
     first = config.configOperations[0]
     return {
         "configId": config.configId,
-        "params": [
-            {"configOperationId": first.operationId, "executionParams": {"amount": amount}}
-        ],
+        "params": [{"configOperationId": first.operationId, "executionParams": {"amount": amount}}],
     }
 
 
