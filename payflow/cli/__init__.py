@@ -17,7 +17,19 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from payflow import __version__
+
+class _VersionAction(argparse.Action):
+    """--version, looking the version up only when asked (it is slow to find)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kw) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        import payflow
+
+        print(f"payflow {payflow.__version__}")
+        parser.exit()
+
 
 #: Sub-command modules, in the order their commands are listed in --help.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -37,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Schema-first toolkit for Fireblocks Payments - Flows: lint requests "
         "before sending, call the API, run a local sandbox.",
     )
-    parser.add_argument("--version", action="version", version=f"payflow {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         if importlib.util.find_spec(name) is None:  # command not built yet
