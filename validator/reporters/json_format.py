@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from payflow.validator.files import FileReport
 from payflow.validator.reporters.base import Reporter, Totals
 
-from payflow import __version__
+import payflow
 
 
 class JsonReporter(Reporter):
@@ -35,7 +35,7 @@ class JsonReporter(Reporter):
             files.append(entry)
         document = {
             "tool": "payflow lint",
-            "version": __version__,
+            "version": payflow.__version__,
             "findings": [f.to_dict() for f in totals.findings],
             "files": files,
             "summary": {

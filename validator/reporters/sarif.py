@@ -9,7 +9,7 @@ from payflow.validator.findings import Severity
 from payflow.validator.registry import ALL, RULES
 from payflow.validator.reporters.base import Reporter, Totals
 
-from payflow import __version__
+import payflow
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -84,8 +84,8 @@ class SarifReporter(Reporter):
                     "tool": {
                         "driver": {
                             "name": "payflow",
-                            "semanticVersion": __version__,
-                            "version": __version__,
+                            "semanticVersion": payflow.__version__,
+                            "version": payflow.__version__,
                             "rules": [_rule_entry(rule) for rule in rules],
                         }
                     },
