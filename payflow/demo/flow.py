@@ -201,111 +201,107 @@ def run_demo(
 ) -> int:
     """Run the demo; returns the exit status (0 only when the execution completed)."""
     from payflow.client import Client, errors
+
+    interactive = out.isatty() if interactive is None else interactive
+    say = Progress(out, interactive=interactive)
+    try:
+        with ExitStack() as stack:
+            if base_url is None:
+                from payflow.sandbox import SandboxSettings, start
+
+                sandbox = stack.enter_context(
+                    start(SandboxSettings(transition_delay=transition_delay))
+                )
+                creds = sandbox.credentials
+                client = stack.enter_context(
+                    Client(
+                        base_url=sandbox.base_url,
+                        api_key=creds.api_key,
+                        private_key=creds.private_key_path.read_text(encoding="utf-8"),
+                    )
+                )
+                say.line(f"sandbox  listening on {sandbox.base_url} (in-process, dev credentials)")
+            else:
+                sandbox = None
+                client = stack.enter_context(Client(base_url=base_url))
+                say.line(f"api      {base_url}")
+            return _flow(client, sandbox, say)
+    except errors.PayflowError as exc:
+        say.fail(f"{type(exc).__name__}: {exc}")
+        return 1
+
+
+def _flow(client: Any, sandbox: Any, say: Progress) -> int:
+    """The six steps; 0 only when the execution completed."""
+    from payflow.client import errors
     from payflow.schemas import lifecycle
     from payflow.validator import has_errors, lint
 
     executions = lifecycle().workflow_execution
-    interactive = out.isatty() if interactive is None else interactive
-    say = Progress(out, interactive=interactive)
+    out = say.out
+    # 1. The linter stops a bad request before anything is sent.
+    say.step("1/6 lint a bad request (an instruction with both amount and percentage)")
+    placeholder = bad_request("<config id>", "<disbursement operation id>")
+    findings = [f for f in lint(placeholder, schema_version="v2") if f.severity == "error"]
+    for finding in findings[:3]:
+        say.line(f"      {finding.code} {finding.pointer or '/'}: {finding.message}")
+    if not has_errors(findings):
+        say.fail("the linter accepted a request with both amount and percentage")
+        return 1
+    before = sandbox.stats() if sandbox else None
+    try:
+        client.create_flow_execution(placeholder)
+    except errors.LintError:
+        say.ok("refused by the client before sending")
+    else:
+        say.fail("the client sent a request that fails lint")
+        return 1
+    if sandbox is not None and sandbox.stats() != before:
+        say.fail("the sandbox saw the bad request")
+        return 1
 
-    with ExitStack() as stack:
-        if base_url is None:
-            from payflow.sandbox import SandboxSettings, start
+    # 2. Configuration.
+    say.step("2/6 create the workflow configuration (USD -> USDC, then pay 3 payees)")
+    config = _dump(client.create_flow_configuration(CONFIGURATION))
+    say.line(f"      configId {config['configId']}  status {config['status']}")
+    config = _dump(
+        client.wait_for_configuration(
+            config["configId"], on_poll=lambda c: say.spin(f"status {c.status}")
+        )
+    )
+    say.ok(f"configuration {config['status']}")
 
-            sandbox = stack.enter_context(start(SandboxSettings(transition_delay=transition_delay)))
-            creds = sandbox.credentials
-            client = stack.enter_context(
-                Client(
-                    base_url=sandbox.base_url,
-                    api_key=creds.api_key,
-                    private_key=creds.private_key_path.read_text(encoding="utf-8"),
-                )
-            )
-            say.line(f"sandbox  listening on {sandbox.base_url} (in-process, dev credentials)")
-        else:
-            sandbox = None
-            client = stack.enter_context(Client(base_url=base_url))
-            say.line(f"api      {base_url}")
+    # 3. Execution with the amount.
+    operations = config["configOperations"]
+    say.step(f"3/6 create the execution with amount {AMOUNT} USD")
+    request = execution_request(config["configId"], operations[0]["operationId"])
+    execution = _dump(client.create_flow_execution(request))
+    execution_id = execution["executionId"]
+    say.line(f"      executionId {execution_id}  status {execution['status']}")
 
-        try:
-            # 1. The linter stops a bad request before anything is sent.
-            say.step("1/6 lint a bad request (an instruction with both amount and percentage)")
-            placeholder = bad_request("<config id>", "<disbursement operation id>")
-            findings = [f for f in lint(placeholder, schema_version="v2") if f.severity == "error"]
-            for finding in findings[:3]:
-                say.line(f"      {finding.code} {finding.pointer or '/'}: {finding.message}")
-            if not has_errors(findings):
-                say.fail("the linter accepted a request with both amount and percentage")
-                return 1
-            before = sandbox.stats() if sandbox else None
-            try:
-                client.create_flow_execution(placeholder)
-            except errors.LintError:
-                say.ok("refused by the client before sending")
-            else:
-                say.fail("the client sent a request that fails lint")
-                return 1
-            if sandbox is not None and sandbox.stats() != before:
-                say.fail("the sandbox saw the bad request")
-                return 1
+    say.step("4/6 wait for validation and preview")
+    execution = _dump(
+        client.wait_for_execution(execution_id, on_poll=lambda e: say.spin(f"status {e.status}"))
+    )
+    if execution["status"] != executions.launchable:
+        say.fail(f"execution is {execution['status']}, not {executions.launchable}")
+        return 1
+    say.ok(f"execution {execution['status']}; preview:")
+    _table(_preview_rows(execution), out)
 
-            # 2. Configuration.
-            say.step("2/6 create the workflow configuration (USD -> USDC, then pay 3 payees)")
-            config = _dump(client.create_flow_configuration(CONFIGURATION))
-            say.line(f"      configId {config['configId']}  status {config['status']}")
-            config = _dump(
-                client.wait_for_configuration(
-                    config["configId"], on_poll=lambda c: say.spin(f"status {c.status}")
-                )
-            )
-            say.ok(f"configuration {config['status']}")
+    say.step("5/6 launch")
+    launched = _dump(client.launch_flow_execution(execution_id))
+    say.line(f"      status {launched['status']}")
+    execution = _dump(
+        client.wait_for_execution(execution_id, on_poll=lambda e: say.spin(f"status {e.status}"))
+    )
+    if not executions.is_final(execution["status"]) or executions.is_failed(execution["status"]):
+        say.fail(f"execution ended {execution['status']}")
+        return 1
+    say.ok(f"execution {execution['status']}")
 
-            # 3. Execution with the amount.
-            operations = config["configOperations"]
-            say.step(f"3/6 create the execution with amount {AMOUNT} USD")
-            request = execution_request(config["configId"], operations[0]["operationId"])
-            execution = _dump(client.create_flow_execution(request))
-            execution_id = execution["executionId"]
-            say.line(f"      executionId {execution_id}  status {execution['status']}")
-
-            say.step("4/6 wait for validation and preview")
-            execution = _dump(
-                client.wait_for_execution(
-                    execution_id, on_poll=lambda e: say.spin(f"status {e.status}")
-                )
-            )
-            if execution["status"] != executions.launchable:
-                say.fail(f"execution is {execution['status']}, not {executions.launchable}")
-                return 1
-            say.ok(f"execution {execution['status']}; preview:")
-            _table(_preview_rows(execution), out)
-
-            say.step("5/6 launch")
-            launched = _dump(client.launch_flow_execution(execution_id))
-            say.line(f"      status {launched['status']}")
-            execution = _dump(
-                client.wait_for_execution(
-                    execution_id, on_poll=lambda e: say.spin(f"status {e.status}")
-                )
-            )
-            if not executions.is_final(execution["status"]) or executions.is_failed(
-                execution["status"]
-            ):
-                say.fail(f"execution ended {execution['status']}")
-                return 1
-            say.ok(f"execution {execution['status']}")
-
-            say.step("6/6 summary")
-            rows, paid, payments = _summary_rows(execution)
-            _table(rows, out)
-            say.line(f"  paid out {paid} USDC in {payments} payments")
-        except errors.FlowFailed as exc:
-            say.fail(str(exc))
-            return 1
-        except errors.APIError as exc:
-            say.fail(f"API error: {exc}")
-            return 1
-        except errors.WaitTimeout as exc:
-            say.fail(str(exc))
-            return 1
+    say.step("6/6 summary")
+    rows, paid, payments = _summary_rows(execution)
+    _table(rows, out)
+    say.line(f"  paid out {paid} USDC in {payments} payments")
     return 0

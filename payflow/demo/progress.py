@@ -9,7 +9,7 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 class Progress:
     def __init__(self, out: TextIO, *, interactive: bool) -> None:
-        self._out = out
+        self.out = out
         self._interactive = interactive
         self._tick = 0
         self._last_plain: str | None = None
@@ -17,13 +17,13 @@ class Progress:
 
     def _end_spin(self) -> None:
         if self._spinning:
-            self._out.write("\r\x1b[2K")
+            self.out.write("\r\x1b[2K")
             self._spinning = False
 
     def line(self, text: str) -> None:
         self._end_spin()
-        self._out.write(text + "\n")
-        self._out.flush()
+        self.out.write(text + "\n")
+        self.out.flush()
 
     def step(self, text: str) -> None:
         self._last_plain = None
@@ -40,9 +40,9 @@ class Progress:
         if self._interactive:
             frame = SPINNER[self._tick % len(SPINNER)]
             self._tick += 1
-            self._out.write(f"\r\x1b[2K  {frame} {text}")
+            self.out.write(f"\r\x1b[2K  {frame} {text}")
             self._spinning = True
-            self._out.flush()
+            self.out.flush()
         elif text != self._last_plain:
             self._last_plain = text
             self.line(f"  … {text}")
