@@ -235,9 +235,15 @@ def test_documentation_example_payees_are_seeded(api: Api) -> None:
     body["configId"] = config["configId"]
     for item, op in zip(body["params"], config["configOperations"], strict=True):
         item["configOperationId"] = op["operationId"]
-    body["params"][1].pop("executionParams")  # the disbursement shares what the conversion gives
     done = api.run_to_end(body)
     assert done["status"] == "EXECUTION_COMPLETED", done
+    disbursement = done["executionOperations"][1]["execution"]
+    assert disbursement["input"]["amount"] == "5000"  # the execution's amount wins
+    paid = {
+        row["payeeAccount"]["accountId"]: row["amount"]["amount"]
+        for row in disbursement["output"]["instructionSet"]
+    }
+    assert paid == {"exchange-partner": "1200.00", "exchange-treasury": "1000.00"}
 
 
 def test_missing_amount_fails_validation(api: Api) -> None:
