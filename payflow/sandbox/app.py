@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ from payflow.sandbox.engine import Engine, launch
 from payflow.sandbox.errors import ApiError, error_response, json_response
 from payflow.sandbox.faults import HEADER as FAULT_HEADER
 from payflow.sandbox.faults import FaultInjector
-from payflow.sandbox.lifecycle import CONFIG, EXEC, S, move
+from payflow.sandbox.lifecycle import CONFIG, EXEC, LAUNCHABLE, READY, S, move
+from payflow.sandbox.pricing import fmt
 from payflow.sandbox.schema_check import RequestValidator, parse_json
 from payflow.sandbox.settings import SandboxSettings
 from payflow.sandbox.store import Store
@@ -65,15 +67,15 @@ class SandboxCore:
         else:
             self.state_dir = Path(settings.state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.state_dir)
-        self.store.seed_accounts(DEMO_ACCOUNTS)
         self.keys = KeyRing()
         self.dev_key: DevKey | None = None
         if settings.api_key is not None and settings.public_key_pem is not None:
-            self.keys.register(settings.api_key, settings.public_key_pem)
+            self.keys.register(settings.api_key, settings.public_key_pem)  # ValueError first
         else:
             self.dev_key = ensure_dev_key(self.state_dir)
             self.keys.register(self.dev_key.api_key, self.dev_key.public_key_pem)
+        self.store = Store(self.state_dir)
+        self.store.seed_accounts(DEMO_ACCOUNTS)
         self.engine = Engine(self.store, self.store.accounts(), settings.transition_delay)
         self.faults = FaultInjector(
             latency_ms=settings.latency_ms,
@@ -236,8 +238,6 @@ class AuthMiddleware:
         store = self.core.store
 
         def use_nonce(scope_id: str, nonce: str, expires_at: float) -> bool:
-            import time
-
             return store.use_nonce(scope_id, nonce, expires_at, time.time())
 
         _state(scope)["identity"] = verify_request(
@@ -359,11 +359,11 @@ async def create_execution(request: Request) -> Response:
         config = core.store.get_configuration(db, body["configId"])
         if config is None:
             raise ApiError(404, f"workflow configuration {body['configId']} not found")
-        if config["status"] != CONFIG.usable:
+        if config["status"] != READY:
             raise ApiError(
                 422,
                 f"workflow configuration {config['configId']} is {config['status']}; executions "
-                f"can only be created from a {CONFIG.usable} configuration",
+                f"can only be created from a {READY} configuration",
             )
         doc, plan = new_execution(config, body, api_key)
         core.store.put_execution(db, doc, plan, _now())
@@ -390,10 +390,10 @@ def _not_launchable(execution_id: str, status: str) -> ApiError:
     elif EXEC.is_final(status) or status == S.EXECUTING:
         why = "it was already launched; an execution runs only once"
     else:
-        why = f"wait until it is {EXEC.launchable}"
+        why = f"wait until it is {LAUNCHABLE}"
     return ApiError(
         422,
-        f"workflow execution {execution_id} is {status}; only {EXEC.launchable} executions "
+        f"workflow execution {execution_id} is {status}; only {LAUNCHABLE} executions "
         f"can be launched ({why})",
     )
 
@@ -407,7 +407,7 @@ async def launch_execution(request: Request) -> Response:
         if found is None:
             raise ApiError(404, f"workflow execution {execution_id} not found")
         doc, plan = found
-        if doc["status"] != EXEC.launchable:
+        if doc["status"] != LAUNCHABLE:
             raise _not_launchable(execution_id, doc["status"])
         launch(doc, plan)
         core.store.put_execution(db, doc, plan, _now(), launched=True)
@@ -423,8 +423,6 @@ async def sandbox_accounts(request: Request) -> Response:
     core = _core(request)
     kinds = core.store.accounts()
     balances = core.store.balances()
-    from payflow.sandbox.pricing import fmt
-
     body = [
         {
             "accountId": account_id,
@@ -441,8 +439,6 @@ async def health(request: Request) -> Response:
 
 
 def _now() -> float:
-    import time
-
     return time.time()
 
 

@@ -18,7 +18,17 @@ from typing import Any
 
 from payflow.sandbox import flows
 from payflow.sandbox.documents import now_ts
-from payflow.sandbox.lifecycle import CONFIG, CONFIG_OP, EXEC, EXEC_OP, S, advance, move
+from payflow.sandbox.lifecycle import (
+    CONFIG,
+    CONFIG_OP,
+    EXEC,
+    EXEC_OP,
+    LAUNCHABLE,
+    READY,
+    S,
+    advance,
+    move,
+)
 from payflow.sandbox.store import Store
 from payflow.sandbox.validation import Flow, check_operations
 
@@ -116,12 +126,12 @@ class Engine:
                 results = check_operations(ops, self.accounts, complete=False)
                 for op, problem in zip(doc["configOperations"], results, strict=True):
                     if problem is None:
-                        move(CONFIG_OP, op, CONFIG.usable)  # type: ignore[arg-type]
+                        move(CONFIG_OP, op, READY)
                     else:
                         move(CONFIG_OP, op, S.VALIDATION_FAILED)
                         op["validationFailure"] = problem
                 failed = any(results)
-                move(CONFIG, doc, S.VALIDATION_FAILED if failed else CONFIG.usable)  # type: ignore[arg-type]
+                move(CONFIG, doc, S.VALIDATION_FAILED if failed else READY)
             self.store.put_configuration(db, doc, now_ts())
             return not CONFIG.is_final(doc["status"])
 
@@ -194,12 +204,12 @@ class Engine:
                 failed = True
             else:
                 op["preview"]["output"] = outcome.output
-                move(EXEC_OP, op, EXEC.launchable)  # type: ignore[arg-type]
+                move(EXEC_OP, op, LAUNCHABLE)
                 flow = outcome.flow
         for op in doc["executionOperations"]:
             if op["operationType"] == "SCREENING":
-                move(EXEC_OP, op, S.PREVIEW_FAILED if failed else EXEC.launchable)  # type: ignore[arg-type]
-        move(EXEC, doc, S.PREVIEW_FAILED if failed else EXEC.launchable)  # type: ignore[arg-type]
+                move(EXEC_OP, op, S.PREVIEW_FAILED if failed else LAUNCHABLE)
+        move(EXEC, doc, S.PREVIEW_FAILED if failed else LAUNCHABLE)
 
     def _execute_next(self, db: Any, doc: dict[str, Any], plan: dict[str, Any]) -> None:
         ops = doc["executionOperations"]

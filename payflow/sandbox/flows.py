@@ -270,13 +270,14 @@ def screen(operations: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool
             flagged = is_one_time(account) and account["oneTimeAddress"].lower().startswith(
                 SANCTIONED_PREFIX
             )
-            verdicts.append(
-                {
-                    "verdict": "REJECTED" if flagged else "PASSED",
-                    "executionOperationId": op["operationId"],
-                    "account": account,
-                    "assetId": money["assetId"],
-                    "amount": money["amount"],
-                }
-            )
+            verdict: dict[str, Any] = {
+                "verdict": "REJECTED" if flagged else "PASSED",
+                "executionOperationId": op["operationId"],
+                "account": account,
+                "assetId": money["assetId"],
+                "amount": money["amount"],
+            }
+            if flagged:
+                verdict["matchedRule"] = {"action": "BLOCK", "category": ["SANCTIONS"]}
+            verdicts.append(verdict)
     return verdicts, any(v["verdict"] == "REJECTED" for v in verdicts)

@@ -17,6 +17,8 @@ __all__ = [
     "CONFIG_OP",
     "EXEC",
     "EXEC_OP",
+    "LAUNCHABLE",
+    "READY",
     "IllegalTransition",
     "S",
     "advance",
@@ -66,6 +68,10 @@ def _check_names() -> None:
 
 
 _check_names()
+
+#: The configuration status executions may be created from, and the launchable status.
+READY: str = CONFIG.usable  # type: ignore[assignment]
+LAUNCHABLE: str = EXEC.launchable  # type: ignore[assignment]
 
 
 class IllegalTransition(RuntimeError):
