@@ -224,3 +224,21 @@ def test_in_process_app_through_asgi_transport(tmp_path: Path) -> None:
     assert converted == {"amount": "24937.5375", "assetId": "USDC"}
     assert app.state.core.store.stats()["executions_launched"] == 1
     app.state.core.close()
+
+
+def test_large_bodies_are_validated_with_exact_pointers(api: Api) -> None:
+    body = load_json(EXAMPLES / "configuration-request.json")
+    payees = [
+        {"payeeAccount": {"oneTimeAddress": f"0x{i:040x}"}, "assetId": "USDC", "amount": "1.00"}
+        for i in range(1500)
+    ]
+    body["configOperations"][1]["params"]["instructionSet"] = payees  # type: ignore[index]
+    accepted = api.post(CONFIGS, body)
+    assert accepted.status_code == 202
+    assert len(accepted.json()["configOperations"][1]["params"]["instructionSet"]) == 1500
+    payees[1400]["percentage"] = "5"
+    _bad_request(
+        api.post(CONFIGS, body),
+        "/configOperations/1/params/instructionSet/1400",
+        "exactly one of amount or percentage",
+    )
