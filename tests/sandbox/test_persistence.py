@@ -104,7 +104,7 @@ def _state_api(state: Path, base_url: str) -> Api:
 @pytest.mark.timeout(120)
 def test_kill_during_execution_never_executes_twice(tmp_path: Path) -> None:
     state, home = tmp_path / "state", tmp_path / "home"
-    proc, base_url = _spawn(state, home, delay=0.25)
+    proc, base_url = _spawn(state, home, delay=0.4)
     try:
         pointer = json.loads((home / "sandbox.json").read_text())
         assert pointer["baseUrl"] == base_url  # published for clients
