@@ -62,17 +62,12 @@ def _plain_id(value: Any) -> str:
     return str(getattr(value, "root", value))
 
 
-class _FacadeOptions:
-    def _init_facade(self, lint: bool) -> None:
-        self.lint = lint
+class _Facade:
+    """What Client and AsyncClient add to the generated clients, written once for both.
 
-    def _maybe_lint(self, body: Any, validate: bool | None) -> None:
-        if self.lint if validate is None else validate:
-            lint_request(body)
-
-
-class Client(_FacadeOptions, generated.Client):
-    """Blocking client of Payments - Flows (see the module docstring)."""
+    Sits before the generated class in the MRO, so its ``__init__`` feeds the generated one;
+    the subclasses below only repeat the method signatures that differ in being async.
+    """
 
     def __init__(
         self,
@@ -95,7 +90,35 @@ class Client(_FacadeOptions, generated.Client):
             validate_responses=validate_responses,
             **kwargs,
         )
-        self._init_facade(lint)
+        self.lint = lint
+
+    def _maybe_lint(self, body: Any, validate: bool | None) -> None:
+        if self.lint if validate is None else validate:
+            lint_request(body)
+
+    def _configuration_wait(self, config_id: Any, **kwargs: Any) -> tuple[Callable, dict]:
+        config_id = _plain_id(config_id)
+        return (
+            lambda: self.get_flow_configuration(config_id),
+            dict(
+                machine=lifecycle().workflow_configuration,
+                what=f"configuration {config_id}",
+                **kwargs,
+            ),
+        )
+
+    def _execution_wait(self, execution_id: Any, **kwargs: Any) -> tuple[Callable, dict]:
+        execution_id = _plain_id(execution_id)
+        return (
+            lambda: self.get_flow_execution(execution_id),
+            dict(
+                machine=lifecycle().workflow_execution, what=f"execution {execution_id}", **kwargs
+            ),
+        )
+
+
+class Client(_Facade, generated.Client):
+    """Blocking client of Payments - Flows (see the module docstring)."""
 
     def create_flow_execution(
         self,
@@ -123,15 +146,8 @@ class Client(_FacadeOptions, generated.Client):
         on_poll: Callable[[WorkflowConfiguration], None] | None = None,
     ) -> WorkflowConfiguration:
         """Poll until the configuration is final; FlowFailed on VALIDATION_FAILED."""
-        config_id = _plain_id(config_id)
-        return wait_sync(
-            lambda: self.get_flow_configuration(config_id),
-            self._sleep,
-            machine=lifecycle().workflow_configuration,
-            what=f"configuration {config_id}",
-            timeout=timeout,
-            on_poll=on_poll,
-        )
+        fetch, kwargs = self._configuration_wait(config_id, timeout=timeout, on_poll=on_poll)
+        return wait_sync(fetch, self._sleep, **kwargs)
 
     def wait_for_execution(
         self,
@@ -143,43 +159,14 @@ class Client(_FacadeOptions, generated.Client):
     ) -> WorkflowExecution:
         """Poll until the execution reaches ``until`` (default: settled - final, or waiting for
         the launch); FlowFailed on a failed status, WaitTimeout when time runs out."""
-        execution_id = _plain_id(execution_id)
-        return wait_sync(
-            lambda: self.get_flow_execution(execution_id),
-            self._sleep,
-            machine=lifecycle().workflow_execution,
-            what=f"execution {execution_id}",
-            until=until,
-            timeout=timeout,
-            on_poll=on_poll,
+        fetch, kwargs = self._execution_wait(
+            execution_id, until=until, timeout=timeout, on_poll=on_poll
         )
+        return wait_sync(fetch, self._sleep, **kwargs)
 
 
-class AsyncClient(_FacadeOptions, generated.AsyncClient):
+class AsyncClient(_Facade, generated.AsyncClient):
     """Asyncio client of Payments - Flows: the same methods as Client, awaitable."""
-
-    def __init__(
-        self,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        private_key: str | bytes | None = None,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        lint: bool = True,
-        validate_responses: bool | str = False,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            api_key=api_key,
-            private_key=private_key,
-            timeout=timeout,
-            max_retries=max_retries,
-            validate_responses=validate_responses,
-            **kwargs,
-        )
-        self._init_facade(lint)
 
     async def create_flow_execution(
         self,
@@ -203,15 +190,9 @@ class AsyncClient(_FacadeOptions, generated.AsyncClient):
         timeout: float = DEFAULT_CONFIGURATION_WAIT,
         on_poll: Callable[[WorkflowConfiguration], None] | None = None,
     ) -> WorkflowConfiguration:
-        config_id = _plain_id(config_id)
-        return await wait_async(
-            lambda: self.get_flow_configuration(config_id),
-            self._sleep,
-            machine=lifecycle().workflow_configuration,
-            what=f"configuration {config_id}",
-            timeout=timeout,
-            on_poll=on_poll,
-        )
+        """Poll until the configuration is final (see Client)."""
+        fetch, kwargs = self._configuration_wait(config_id, timeout=timeout, on_poll=on_poll)
+        return await wait_async(fetch, self._sleep, **kwargs)
 
     async def wait_for_execution(
         self,
@@ -221,13 +202,8 @@ class AsyncClient(_FacadeOptions, generated.AsyncClient):
         timeout: float = DEFAULT_EXECUTION_WAIT,
         on_poll: Callable[[WorkflowExecution], None] | None = None,
     ) -> WorkflowExecution:
-        execution_id = _plain_id(execution_id)
-        return await wait_async(
-            lambda: self.get_flow_execution(execution_id),
-            self._sleep,
-            machine=lifecycle().workflow_execution,
-            what=f"execution {execution_id}",
-            until=until,
-            timeout=timeout,
-            on_poll=on_poll,
+        """Poll until the execution reaches ``until`` (see Client)."""
+        fetch, kwargs = self._execution_wait(
+            execution_id, until=until, timeout=timeout, on_poll=on_poll
         )
+        return await wait_async(fetch, self._sleep, **kwargs)
