@@ -37,7 +37,7 @@ class Account(BaseModel):
             description="The unique ID of the account",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -48,7 +48,13 @@ class OneTimeAddressAccount(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    oneTimeAddress: Annotated[str, Field(min_length=1, pattern="^\\S+$")]
+    oneTimeAddress: Annotated[
+        str,
+        Field(
+            min_length=1,
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
+        ),
+    ]
     tag: Annotated[str | None, Field(min_length=1)] = None
 
 
@@ -66,10 +72,10 @@ class DisbursementAmountInstruction(BaseModel):
     assetId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -99,10 +105,10 @@ class DisbursementPercentageInstruction(BaseModel):
     assetId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -144,30 +150,30 @@ class ConversionOperationParams(BaseModel):
     accountId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
     srcAssetId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
     destAssetId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
@@ -199,10 +205,10 @@ class TransferOperationParams(BaseModel):
     assetId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
@@ -254,30 +260,30 @@ class OperationOverrideParams(BaseModel):
     accountId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
     srcAssetId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
     destAssetId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
@@ -293,10 +299,10 @@ class OperationOverrideParams(BaseModel):
     assetId: Annotated[
         str | None,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ] = None
@@ -319,10 +325,10 @@ class ConversionOperationConfigParams(ConversionOperationParams):
     destAssetId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]

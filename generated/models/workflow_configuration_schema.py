@@ -37,10 +37,10 @@ class WorkflowConfigurationId(BaseModel):
     configId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -50,10 +50,10 @@ class ConversionConfigOperation(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -67,10 +67,10 @@ class TransferConfigOperation(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -84,10 +84,10 @@ class DisbursementConfigOperation(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -101,10 +101,10 @@ class WorkflowConfiguration(BaseModel):
     configId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]

@@ -14,10 +14,10 @@ class ConfigConversionOperationSnapshot(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -29,10 +29,10 @@ class ConfigTransferOperationSnapshot(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -44,10 +44,10 @@ class ConfigDisbursementOperationSnapshot(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -263,10 +263,10 @@ class WorkflowConfigurationSnapshot(BaseModel):
     configId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -296,10 +296,10 @@ class ExecutionConversionOperation(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -314,10 +314,10 @@ class ExecutionTransferOperation(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -332,10 +332,10 @@ class ExecutionDisbursementOperation(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -368,10 +368,10 @@ class ExecutionScreeningOperation(BaseModel):
     operationId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
@@ -385,10 +385,10 @@ class WorkflowExecution(BaseModel):
     executionId: Annotated[
         str,
         Field(
-            description="An identifier: a non-empty string without surrounding whitespace.",
+            description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
             min_length=1,
-            pattern="^\\S(.*\\S)?$",
+            pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]([^\\n\\r\\u2028\\u2029]*[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff])?$",
             title="NonEmptyId",
         ),
     ]
