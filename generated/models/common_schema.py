@@ -6,7 +6,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from payflow.schema_model import SchemaModel
+from pydantic import ConfigDict, Field, RootModel, StrictBool, StrictInt, StrictStr
 
 
 class PayflowCommonDefinitions(RootModel[Any]):
@@ -27,12 +28,12 @@ class AccountType(StrEnum):
     FIAT_ACCOUNT = "FIAT_ACCOUNT"
 
 
-class Account(BaseModel):
+class Account(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     accountId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="The unique ID of the account",
             max_length=256,
@@ -44,21 +45,21 @@ class Account(BaseModel):
     accountType: AccountType
 
 
-class OneTimeAddressAccount(BaseModel):
+class OneTimeAddressAccount(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     oneTimeAddress: Annotated[
-        str,
+        StrictStr,
         Field(
             min_length=1,
             pattern="^[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
         ),
     ]
-    tag: Annotated[str | None, Field(min_length=1)] = None
+    tag: Annotated[StrictStr | None, Field(min_length=1)] = None
 
 
-class DisbursementAmountInstruction(BaseModel):
+class DisbursementAmountInstruction(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -70,7 +71,7 @@ class DisbursementAmountInstruction(BaseModel):
         ),
     ]
     assetId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -80,7 +81,7 @@ class DisbursementAmountInstruction(BaseModel):
         ),
     ]
     amount: Annotated[
-        str,
+        StrictStr,
         Field(
             description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
             examples=["100", "0.25", "1000.00"],
@@ -91,7 +92,7 @@ class DisbursementAmountInstruction(BaseModel):
     ]
 
 
-class DisbursementPercentageInstruction(BaseModel):
+class DisbursementPercentageInstruction(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -103,7 +104,7 @@ class DisbursementPercentageInstruction(BaseModel):
         ),
     ]
     assetId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -113,7 +114,7 @@ class DisbursementPercentageInstruction(BaseModel):
         ),
     ]
     percentage: Annotated[
-        str,
+        StrictStr,
         Field(
             description='A percentage in (0, 100] written as a decimal string, e.g. "20" for 20 %.',
             examples=["20", "33.5", "100"],
@@ -133,12 +134,12 @@ class DisbursementInstruction(
     ]
 
 
-class ConversionOperationParams(BaseModel):
+class ConversionOperationParams(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     amount: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
             examples=["100", "0.25", "1000.00"],
@@ -148,7 +149,7 @@ class ConversionOperationParams(BaseModel):
         ),
     ] = None
     accountId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -158,7 +159,7 @@ class ConversionOperationParams(BaseModel):
         ),
     ] = None
     srcAssetId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -168,7 +169,7 @@ class ConversionOperationParams(BaseModel):
         ),
     ] = None
     destAssetId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -178,7 +179,7 @@ class ConversionOperationParams(BaseModel):
         ),
     ] = None
     slippageBasisPoints: Annotated[
-        int | None,
+        StrictInt | None,
         Field(
             description="Slippage tolerance in basis points (1/100 of a percent): an integer from 0 to 10000.",
             ge=0,
@@ -188,12 +189,12 @@ class ConversionOperationParams(BaseModel):
     ] = None
 
 
-class TransferOperationParams(BaseModel):
+class TransferOperationParams(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     amount: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
             examples=["100", "0.25", "1000.00"],
@@ -203,7 +204,7 @@ class TransferOperationParams(BaseModel):
         ),
     ] = None
     assetId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -222,12 +223,12 @@ class TransferOperationParams(BaseModel):
     ] = None
 
 
-class DisbursementOperationParams(BaseModel):
+class DisbursementOperationParams(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     amount: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
             examples=["100", "0.25", "1000.00"],
@@ -243,12 +244,12 @@ class DisbursementOperationParams(BaseModel):
     ] = None
 
 
-class OperationOverrideParams(BaseModel):
+class OperationOverrideParams(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     amount: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
             examples=["100", "0.25", "1000.00"],
@@ -258,7 +259,7 @@ class OperationOverrideParams(BaseModel):
         ),
     ] = None
     accountId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -268,7 +269,7 @@ class OperationOverrideParams(BaseModel):
         ),
     ] = None
     srcAssetId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -278,7 +279,7 @@ class OperationOverrideParams(BaseModel):
         ),
     ] = None
     destAssetId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -288,7 +289,7 @@ class OperationOverrideParams(BaseModel):
         ),
     ] = None
     slippageBasisPoints: Annotated[
-        int | None,
+        StrictInt | None,
         Field(
             description="Slippage tolerance in basis points (1/100 of a percent): an integer from 0 to 10000.",
             ge=0,
@@ -297,7 +298,7 @@ class OperationOverrideParams(BaseModel):
         ),
     ] = None
     assetId: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -323,7 +324,7 @@ class OperationOverrideParams(BaseModel):
 
 class ConversionOperationConfigParams(ConversionOperationParams):
     destAssetId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -351,18 +352,18 @@ class DisbursementOperationConfigParams(DisbursementOperationParams):
     ]
 
 
-class PreScreening(BaseModel):
+class PreScreening(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    enabled: bool
+    enabled: StrictBool
 
 
-class FailureHandling(BaseModel):
+class FailureHandling(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    enabled: bool
+    enabled: StrictBool
     type: Literal["REVERSE"] | None = None
 
 
@@ -505,13 +506,13 @@ class ErrorType(StrEnum):
     FORBIDDEN = "FORBIDDEN"
 
 
-class AssetAmount(BaseModel):
+class AssetAmount(SchemaModel):
     amount: Annotated[
-        str,
+        StrictStr,
         Field(
             description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
             pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
             title="DecimalString",
         ),
     ]
-    assetId: str
+    assetId: StrictStr

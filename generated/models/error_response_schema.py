@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from payflow.schema_model import SchemaModel
+from pydantic import Field, StrictStr
 
 from . import common_schema
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(SchemaModel):
     type: common_schema.ErrorType
-    message: str
+    message: StrictStr
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(SchemaModel):
     error: Annotated[ErrorDetail, Field(title="ErrorDetail")]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from payflow.schema_model import SchemaModel
+from pydantic import ConfigDict, Field, StrictStr
 
 from . import common_schema
 
 
-class CreateConversionConfigOperationRequest(BaseModel):
+class CreateConversionConfigOperationRequest(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -18,7 +19,7 @@ class CreateConversionConfigOperationRequest(BaseModel):
     params: common_schema.ConversionOperationConfigParams
 
 
-class CreateTransferConfigOperationRequest(BaseModel):
+class CreateTransferConfigOperationRequest(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -26,7 +27,7 @@ class CreateTransferConfigOperationRequest(BaseModel):
     params: common_schema.TransferOperationConfigParams
 
 
-class CreateDisbursementConfigOperationRequest(BaseModel):
+class CreateDisbursementConfigOperationRequest(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -34,11 +35,11 @@ class CreateDisbursementConfigOperationRequest(BaseModel):
     params: common_schema.DisbursementOperationConfigParams
 
 
-class CreateWorkflowConfigurationRequest(BaseModel):
+class CreateWorkflowConfigurationRequest(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    configName: Annotated[str, Field(max_length=256, min_length=1)]
+    configName: Annotated[StrictStr, Field(max_length=256, min_length=1)]
     preScreening: common_schema.PreScreening | None = None
     configOperations: Annotated[
         list[
@@ -52,7 +53,7 @@ class CreateWorkflowConfigurationRequest(BaseModel):
         Field(min_length=1),
     ]
     externalCorrelationData: Annotated[
-        dict[str, str] | str | None,
+        dict[str, StrictStr] | StrictStr | None,
         Field(
             description="Your own reference for the flow: a string, or an object of string values.",
             title="CorrelationData",

@@ -5,27 +5,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from payflow.schema_model import SchemaModel
+from pydantic import Field, StrictStr
 
 from . import common_schema
 
 
-class ConversionValidationFailure(BaseModel):
+class ConversionValidationFailure(SchemaModel):
     reason: common_schema.ConversionValidationFailureReason
     data: dict[str, Any] | None = None
 
 
-class TransferValidationFailure(BaseModel):
+class TransferValidationFailure(SchemaModel):
     reason: common_schema.TransferValidationFailureReason
     data: dict[str, Any] | None = None
 
 
-class DisbursementValidationFailure(BaseModel):
+class DisbursementValidationFailure(SchemaModel):
     reason: common_schema.DisbursementValidationFailureReason
     data: dict[str, Any] | None = None
 
 
-class ScreeningValidationFailure(BaseModel):
+class ScreeningValidationFailure(SchemaModel):
     reason: Annotated[
         Literal["SCREENING_DISABLED_IN_TENANT"],
         Field(title="ScreeningValidationFailureReason"),
@@ -33,9 +34,9 @@ class ScreeningValidationFailure(BaseModel):
     data: dict[str, Any] | None = None
 
 
-class WorkflowConfigurationId(BaseModel):
+class WorkflowConfigurationId(SchemaModel):
     configId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -46,9 +47,9 @@ class WorkflowConfigurationId(BaseModel):
     ]
 
 
-class ConversionConfigOperation(BaseModel):
+class ConversionConfigOperation(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -63,9 +64,9 @@ class ConversionConfigOperation(BaseModel):
     validationFailure: ConversionValidationFailure | None = None
 
 
-class TransferConfigOperation(BaseModel):
+class TransferConfigOperation(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -80,9 +81,9 @@ class TransferConfigOperation(BaseModel):
     validationFailure: TransferValidationFailure | None = None
 
 
-class DisbursementConfigOperation(BaseModel):
+class DisbursementConfigOperation(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -97,9 +98,9 @@ class DisbursementConfigOperation(BaseModel):
     validationFailure: DisbursementValidationFailure | None = None
 
 
-class WorkflowConfiguration(BaseModel):
+class WorkflowConfiguration(SchemaModel):
     configId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -108,7 +109,7 @@ class WorkflowConfiguration(BaseModel):
             title="NonEmptyId",
         ),
     ]
-    configName: str
+    configName: StrictStr
     preScreening: common_schema.PreScreening | None = None
     status: common_schema.WorkflowConfigStatus
     createdAt: Annotated[
@@ -122,7 +123,7 @@ class WorkflowConfiguration(BaseModel):
         ]
     ]
     externalCorrelationData: Annotated[
-        dict[str, str] | str | None,
+        dict[str, StrictStr] | StrictStr | None,
         Field(
             description="Your own reference for the flow: a string, or an object of string values.",
             title="CorrelationData",

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from payflow.schema_model import SchemaModel
+from pydantic import ConfigDict, Field, StrictStr
 
 from . import common_schema
 
 
-class OperationExecutionParamsV1(BaseModel):
+class OperationExecutionParamsV1(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     configOperationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -32,12 +33,12 @@ class OperationExecutionParamsV1(BaseModel):
     ] = None
 
 
-class CreateWorkflowExecutionRequestV1(BaseModel):
+class CreateWorkflowExecutionRequestV1(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     configId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="The configuration to run; it must be READY_FOR_EXECUTION.",
             max_length=256,
@@ -49,7 +50,7 @@ class CreateWorkflowExecutionRequestV1(BaseModel):
     preScreening: common_schema.PreScreening | None = None
     params: list[OperationExecutionParamsV1]
     externalCorrelationData: Annotated[
-        dict[str, str] | str | None,
+        dict[str, StrictStr] | StrictStr | None,
         Field(
             description="Your own reference for the flow: a string, or an object of string values.",
             title="CorrelationData",

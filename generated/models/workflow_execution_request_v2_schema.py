@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from payflow.schema_model import SchemaModel
+from pydantic import ConfigDict, Field, StrictStr
 
 from . import common_schema
 
 
-class ExecutionParamsV2(BaseModel):
+class ExecutionParamsV2(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     amount: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
             examples=["100", "0.25", "1000.00"],
@@ -26,12 +27,12 @@ class ExecutionParamsV2(BaseModel):
     ] = None
 
 
-class OperationExecutionParamsV2(BaseModel):
+class OperationExecutionParamsV2(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     configOperationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -49,12 +50,12 @@ class OperationExecutionParamsV2(BaseModel):
     executionParams: ExecutionParamsV2 | None = None
 
 
-class CreateWorkflowExecutionRequestV2(BaseModel):
+class CreateWorkflowExecutionRequestV2(SchemaModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     configId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="The configuration to run; it must be READY_FOR_EXECUTION.",
             max_length=256,
@@ -67,7 +68,7 @@ class CreateWorkflowExecutionRequestV2(BaseModel):
     failureHandling: common_schema.FailureHandling | None = None
     params: list[OperationExecutionParamsV2]
     externalCorrelationData: Annotated[
-        dict[str, str] | str | None,
+        dict[str, StrictStr] | StrictStr | None,
         Field(
             description="Your own reference for the flow: a string, or an object of string values.",
             title="CorrelationData",

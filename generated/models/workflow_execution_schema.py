@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from payflow.schema_model import SchemaModel
+from pydantic import Field, StrictBool, StrictStr
 
 from . import common_schema, workflow_configuration_schema
 
 
-class ConfigConversionOperationSnapshot(BaseModel):
+class ConfigConversionOperationSnapshot(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -25,9 +26,9 @@ class ConfigConversionOperationSnapshot(BaseModel):
     params: common_schema.ConversionOperationConfigParams
 
 
-class ConfigTransferOperationSnapshot(BaseModel):
+class ConfigTransferOperationSnapshot(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -40,9 +41,9 @@ class ConfigTransferOperationSnapshot(BaseModel):
     params: common_schema.TransferOperationConfigParams
 
 
-class ConfigDisbursementOperationSnapshot(BaseModel):
+class ConfigDisbursementOperationSnapshot(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -55,32 +56,32 @@ class ConfigDisbursementOperationSnapshot(BaseModel):
     params: common_schema.DisbursementOperationConfigParams
 
 
-class ConversionOperationFailure(BaseModel):
+class ConversionOperationFailure(SchemaModel):
     reason: common_schema.ConversionExecutionFailureReason
     data: dict[str, Any] | None = None
 
 
-class TransferFailureData(BaseModel):
-    txId: str
-    txStatus: str
-    txSubStatus: str | None = None
+class TransferFailureData(SchemaModel):
+    txId: StrictStr
+    txStatus: StrictStr
+    txSubStatus: StrictStr | None = None
 
 
-class TransferOperationFailure(BaseModel):
+class TransferOperationFailure(SchemaModel):
     reason: common_schema.TransferExecutionFailureReason
     data: Annotated[TransferFailureData | None, Field(title="TransferFailureData")] = None
 
 
-class OperationExecutionFailure(BaseModel):
-    reason: str
+class OperationExecutionFailure(SchemaModel):
+    reason: StrictStr
     data: dict[str, Any] | None = None
 
 
-class ConversionOperationPreviewOutput(BaseModel):
+class ConversionOperationPreviewOutput(SchemaModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
     conversionRate: Annotated[
-        str,
+        StrictStr,
         Field(
             description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
             pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
@@ -90,11 +91,11 @@ class ConversionOperationPreviewOutput(BaseModel):
     timeSeconds: float
 
 
-class ConversionOperationExecutionOutput(BaseModel):
+class ConversionOperationExecutionOutput(SchemaModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
     conversionRate: Annotated[
-        str,
+        StrictStr,
         Field(
             description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
             pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
@@ -103,21 +104,21 @@ class ConversionOperationExecutionOutput(BaseModel):
     ]
 
 
-class TransferOperationPreviewOutput(BaseModel):
+class TransferOperationPreviewOutput(SchemaModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
-    isSignRequired: bool
+    isSignRequired: StrictBool
     timeSeconds: float
 
 
-class TransferOperationExecutionOutput(BaseModel):
+class TransferOperationExecutionOutput(SchemaModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
 
 
-class DisbursementOperationInput(BaseModel):
+class DisbursementOperationInput(SchemaModel):
     amount: Annotated[
-        str | None,
+        StrictStr | None,
         Field(
             description='A positive decimal number written as a string, e.g. "100" or "0.25": digits with an optional fractional part; no sign, exponent, thousands separator, leading zeros or whitespace. Strings keep full precision, which JSON numbers do not.',
             examples=["100", "0.25", "1000.00"],
@@ -133,7 +134,7 @@ class DisbursementOperationInput(BaseModel):
     ]
 
 
-class DisbursementInstructionOutput(BaseModel):
+class DisbursementInstructionOutput(SchemaModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
     payeeAccount: Annotated[
@@ -145,7 +146,7 @@ class DisbursementInstructionOutput(BaseModel):
     ]
 
 
-class DisbursementInstructionPreviewOutput(BaseModel):
+class DisbursementInstructionPreviewOutput(SchemaModel):
     amount: common_schema.AssetAmount
     fee: common_schema.AssetAmount
     payeeAccount: Annotated[
@@ -158,22 +159,22 @@ class DisbursementInstructionPreviewOutput(BaseModel):
     timeSeconds: float
 
 
-class DisbursementOperationPreviewOutput(BaseModel):
+class DisbursementOperationPreviewOutput(SchemaModel):
     instructionSet: list[DisbursementInstructionPreviewOutput]
 
 
-class DisbursementOperationExecutionOutput(BaseModel):
+class DisbursementOperationExecutionOutput(SchemaModel):
     instructionSet: list[DisbursementInstructionOutput]
 
 
-class ScreeningMatchedRule(BaseModel):
-    action: str | None = None
-    category: list[str] | None = None
+class ScreeningMatchedRule(SchemaModel):
+    action: StrictStr | None = None
+    category: list[StrictStr] | None = None
 
 
-class ScreeningVerdict(BaseModel):
+class ScreeningVerdict(SchemaModel):
     verdict: common_schema.ScreeningVerdictValue
-    executionOperationId: str
+    executionOperationId: StrictStr
     account: Annotated[
         common_schema.Account | common_schema.OneTimeAddressAccount,
         Field(
@@ -181,9 +182,9 @@ class ScreeningVerdict(BaseModel):
             title="Destination",
         ),
     ]
-    assetId: str
+    assetId: StrictStr
     amount: Annotated[
-        str,
+        StrictStr,
         Field(
             description="A non-negative decimal number written as a string (responses: amounts, fees, rates).",
             pattern="^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
@@ -193,13 +194,13 @@ class ScreeningVerdict(BaseModel):
     matchedRule: Annotated[ScreeningMatchedRule | None, Field(title="ScreeningMatchedRule")] = None
 
 
-class ConversionOperationPreview(BaseModel):
+class ConversionOperationPreview(SchemaModel):
     input: common_schema.ConversionOperationConfigParams
     output: ConversionOperationPreviewOutput | None = None
     failure: ConversionOperationFailure | None = None
 
 
-class ConversionOperationExecution(BaseModel):
+class ConversionOperationExecution(SchemaModel):
     input: common_schema.ConversionOperationConfigParams
     output: ConversionOperationExecutionOutput | None = None
     startedAt: Annotated[
@@ -213,16 +214,16 @@ class ConversionOperationExecution(BaseModel):
     failure: ConversionOperationFailure | None = None
 
 
-class TransferOperationPreview(BaseModel):
+class TransferOperationPreview(SchemaModel):
     input: common_schema.TransferOperationConfigParams
     output: TransferOperationPreviewOutput | None = None
     failure: TransferOperationFailure | None = None
 
 
-class TransferOperationExecution(BaseModel):
+class TransferOperationExecution(SchemaModel):
     input: common_schema.TransferOperationConfigParams
     output: TransferOperationExecutionOutput | None = None
-    txId: str | None = None
+    txId: StrictStr | None = None
     startedAt: Annotated[
         float,
         Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
@@ -234,16 +235,16 @@ class TransferOperationExecution(BaseModel):
     failure: TransferOperationFailure | None = None
 
 
-class DisbursementOperationPreview(BaseModel):
+class DisbursementOperationPreview(SchemaModel):
     input: DisbursementOperationInput
     output: DisbursementOperationPreviewOutput | None = None
     failure: OperationExecutionFailure | None = None
 
 
-class DisbursementOperationExecution(BaseModel):
+class DisbursementOperationExecution(SchemaModel):
     input: DisbursementOperationInput
     output: DisbursementOperationExecutionOutput | None = None
-    payoutId: str | None = None
+    payoutId: StrictStr | None = None
     startedAt: Annotated[
         float,
         Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
@@ -255,13 +256,13 @@ class DisbursementOperationExecution(BaseModel):
     failure: OperationExecutionFailure | None = None
 
 
-class ScreeningOperationExecutionOutput(BaseModel):
+class ScreeningOperationExecutionOutput(SchemaModel):
     verdicts: list[ScreeningVerdict]
 
 
-class WorkflowConfigurationSnapshot(BaseModel):
+class WorkflowConfigurationSnapshot(SchemaModel):
     configId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -270,7 +271,7 @@ class WorkflowConfigurationSnapshot(BaseModel):
             title="NonEmptyId",
         ),
     ]
-    configName: str
+    configName: StrictStr
     createdAt: Annotated[
         float,
         Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
@@ -284,7 +285,7 @@ class WorkflowConfigurationSnapshot(BaseModel):
         ]
     ]
     externalCorrelationData: Annotated[
-        dict[str, str] | str | None,
+        dict[str, StrictStr] | StrictStr | None,
         Field(
             description="Your own reference for the flow: a string, or an object of string values.",
             title="CorrelationData",
@@ -292,9 +293,9 @@ class WorkflowConfigurationSnapshot(BaseModel):
     ] = None
 
 
-class ExecutionConversionOperation(BaseModel):
+class ExecutionConversionOperation(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -310,9 +311,9 @@ class ExecutionConversionOperation(BaseModel):
     execution: ConversionOperationExecution | None = None
 
 
-class ExecutionTransferOperation(BaseModel):
+class ExecutionTransferOperation(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -328,9 +329,9 @@ class ExecutionTransferOperation(BaseModel):
     execution: TransferOperationExecution | None = None
 
 
-class ExecutionDisbursementOperation(BaseModel):
+class ExecutionDisbursementOperation(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -346,12 +347,12 @@ class ExecutionDisbursementOperation(BaseModel):
     execution: DisbursementOperationExecution | None = None
 
 
-class ScreeningOperationFailure(BaseModel):
+class ScreeningOperationFailure(SchemaModel):
     reason: common_schema.ScreeningExecutionFailureReason
     data: ScreeningOperationExecutionOutput | None = None
 
 
-class ScreeningOperationExecution(BaseModel):
+class ScreeningOperationExecution(SchemaModel):
     output: ScreeningOperationExecutionOutput | None = None
     startedAt: Annotated[
         float,
@@ -364,9 +365,9 @@ class ScreeningOperationExecution(BaseModel):
     failure: ScreeningOperationFailure | None = None
 
 
-class ExecutionScreeningOperation(BaseModel):
+class ExecutionScreeningOperation(SchemaModel):
     operationId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -381,9 +382,9 @@ class ExecutionScreeningOperation(BaseModel):
     execution: ScreeningOperationExecution | None = None
 
 
-class WorkflowExecution(BaseModel):
+class WorkflowExecution(SchemaModel):
     executionId: Annotated[
-        str,
+        StrictStr,
         Field(
             description="An identifier: a non-empty string without surrounding whitespace or line breaks. The pattern spells the whitespace characters out instead of using \\s or .: ECMA-262 (JSON Schema, jsonschema-rs), Python re and Rust regex (pydantic) each read those differently, and every validator must accept exactly the same identifiers.",
             max_length=256,
@@ -404,7 +405,7 @@ class WorkflowExecution(BaseModel):
         ]
     ]
     status: common_schema.WorkflowExecutionStatus
-    triggeredBy: str | None = None
+    triggeredBy: StrictStr | None = None
     triggeredAt: Annotated[
         float | None,
         Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
@@ -414,7 +415,7 @@ class WorkflowExecution(BaseModel):
         Field(description="Unix timestamp (seconds or milliseconds, as the platform sends it)."),
     ] = None
     externalCorrelationData: Annotated[
-        dict[str, str] | str | None,
+        dict[str, StrictStr] | StrictStr | None,
         Field(
             description="Your own reference for the flow: a string, or an object of string values.",
             title="CorrelationData",

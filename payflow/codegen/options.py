@@ -22,6 +22,12 @@ DATAMODEL_CODEGEN_OPTIONS: dict[str, object] = {
     # them: `execution.executionId` is a str and `execution.executionOperations[0]` the
     # operation itself, not wrappers needing `.root`; constraints stay on the fields.
     "collapse-root-models": True,
+    # JSON types exactly as the schema says: no "100" for an integer, no 0/1 for a boolean,
+    # no number for a string (pydantic's lax mode would convert them silently, while the
+    # linter and the sandbox refuse them).
+    "strict-types": ["str", "int", "bool"],
+    # Optional members may be absent, never null (see payflow/schema_model.py).
+    "base-class": "payflow.schema_model.SchemaModel",
     "formatters": ["builtin"],
 }
 
@@ -45,6 +51,11 @@ def as_arguments(options: dict[str, object]) -> list[str]:
 #: For OpenAPI input (clients of other services): component names, not titles, name the
 #: classes, so the client can refer to ``models.<Component>``.
 OPENAPI_OPTIONS: dict[str, object] = {
-    **{k: v for k, v in DATAMODEL_CODEGEN_OPTIONS.items() if k != "use-title-as-name"},
+    **{
+        k: v
+        for k, v in DATAMODEL_CODEGEN_OPTIONS.items()
+        # other services' schemas may have nullable members and lax servers: plain pydantic
+        if k not in ("use-title-as-name", "base-class", "strict-types")
+    },
     "input-file-type": "openapi",
 }
