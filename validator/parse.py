@@ -267,7 +267,38 @@ def parse(data: bytes | str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
             limits=limits,
             _positions=positions,
         )
+    if "\\u" in text or "\\U" in text:  # only an escape can make an unpaired surrogate
+        lone = _lone_surrogate(document)
+        if lone is not None:
+            findings.append(
+                codes.InvalidUtf8.finding(
+                    "a string escapes an unpaired UTF-16 surrogate (\\ud800-\\udfff without "
+                    "its pair): it is no Unicode character and cannot be sent as UTF-8",
+                    pointer=lone,
+                    hint="write a character beyond U+FFFF as UTF-8 or as a surrogate pair",
+                )
+            )
     return Parsed(text=text, document=document, usable=True, findings=findings, limits=limits)
+
+
+def _lone_surrogate(document: Any) -> str | None:
+    """Pointer of the first string (member name or value) holding an unpaired surrogate."""
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return pointer
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                child = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+                stack.append((value, child))
+                stack.append((key, child))
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{i}") for i, value in enumerate(node))
+    return None
 
 
 # --- the positional parser ----------------------------------------------------------------
