@@ -53,14 +53,19 @@ class ModelVerdict:
 
 def model_verdict(raw: bytes) -> ModelVerdict:
     """The models' verdict on ``raw``; raises AssertionError when the JSON route and the
-    Python route disagree with each other."""
+    Python route (for text Python's json reads) disagree with each other. Any exception but
+    ValidationError propagates: a crash, not a verdict."""
     try:
         model = CreateWorkflowExecutionRequest.model_validate_json(raw)
         json_route = ModelVerdict(True, "", model.model_dump(mode="json", exclude_unset=True))
     except ValidationError as exc:
         json_route = ModelVerdict(False, _short(exc))
     try:
-        CreateWorkflowExecutionRequest.model_validate(json.loads(raw))
+        parsed = json.loads(raw.decode("utf-8"))  # bytes would let json guess UTF-16/32
+    except (ValueError, RecursionError):  # not JSON to Python either: nothing to compare
+        return json_route
+    try:
+        CreateWorkflowExecutionRequest.model_validate(parsed)
         python_ok, python_detail = True, ""
     except ValidationError as exc:
         python_ok, python_detail = False, _short(exc)
