@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
-
-from payflow import schemas
 from payflow.generated.models.common_schema import OperationOverrideParams, PreScreening
 from payflow.generated.models.workflow_execution_request_v2_schema import (
     CreateWorkflowExecutionRequestV2,
 )
+from pydantic import ValidationError
+
+from payflow import schemas
 
 
 def _allows_null(node: Any) -> bool:
