@@ -170,7 +170,7 @@ def test_cli_on_a_moderately_big_request(tmp_path: Path) -> None:
 def test_cli_on_50_mb_files(tmp_path: Path) -> None:
     doc = json.loads(VALID)
     instructions = doc["params"][1]["executionParams"]["instructionSet"]
-    instructions[:] = [dict(instructions[0]) for _ in range(400_000)]
+    instructions[:] = [dict(instructions[0]) for _ in range(440_000)]
     big = tmp_path / "50mb.json"
     big.write_text(json.dumps(doc))
     assert big.stat().st_size > 50 * 1024 * 1024
