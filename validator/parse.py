@@ -197,7 +197,7 @@ def _line_col_bytes(data: bytes, index: int) -> tuple[int, int]:
 
 
 def decode(data: bytes) -> tuple[str | None, list[Finding]]:
-    """UTF-8 text of ``data`` (a leading BOM removed, with a warning), or a finding."""
+    """UTF-8 text of ``data``, or a finding (a leading BOM is reported by the caller)."""
     findings: list[Finding] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) >= 2 and b"\x00" in data[:4]):
         return None, [
@@ -247,7 +247,7 @@ def parse(data: bytes | str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
         text = text[1:]
         findings.append(
             codes.ByteOrderMark.finding(
-                "the file starts with a UTF-8 byte order mark (ignored)",
+                "the file starts with a UTF-8 byte order mark; the API refuses such a body",
                 hint='save as "UTF-8" without BOM: RFC 8259 forbids the mark in JSON text',
                 line=1,
                 column=1,

@@ -7,10 +7,10 @@
 * the sandbox answers 400 (413 for bodies over its limit) with an ErrorResponse, never a 5xx,
   and still serves a valid request afterwards - in process and over loopback.
 
-Agreement: for arbitrary bytes, linter error <=> sandbox 400/413 <=> models refuse. Two known
-exceptions, asserted as such: a leading UTF-8 BOM (the linter only warns, PF009; the sandbox
-and pydantic refuse) and repeated member names (pydantic's parser keeps the last value; the
-linter (PF006) and the sandbox refuse).
+Agreement: for arbitrary bytes, linter error <=> sandbox 400/413 <=> models refuse. A leading
+UTF-8 BOM is refused by all three (the linter's PF009 is an error). One known exception,
+asserted as such: repeated member names (pydantic's parser keeps the last value; the linter
+(PF006) and the sandbox refuse).
 """
 
 from __future__ import annotations
@@ -98,11 +98,13 @@ def test_hostile_bodies(asgi_sandbox: AsgiSandbox, name: str) -> None:
 
 
 def test_known_exceptions_are_what_they_are(asgi_sandbox: AsgiSandbox) -> None:
-    """The two documented divergences, pinned: if either changes, update the docstring above."""
+    """The documented divergence, pinned: if it changes, update the docstring above.
+
+    The BOM, once a divergence, is now refused by every judge."""
     bom = b"\xef\xbb\xbf" + VALID
-    assert not any(f.severity == Severity.ERROR for f in lint(bom))
-    assert ("PF009", Severity.WARNING) in [(f.code, f.severity) for f in lint(bom)]
+    assert ("PF009", Severity.ERROR) in [(f.code, f.severity) for f in lint(bom)]
     assert asgi_sandbox.post_execution(bom).status_code == 400
+    assert not model_verdict(bom).accepted
     repeated = HOSTILE["repeated member"].replace(
         b'"params": []',
         b'"params": [{"configOperationId": "o", "executionParams": {"amount": "1"}}]',

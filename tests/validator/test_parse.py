@@ -68,9 +68,9 @@ def test_duplicate_key_reported_at_second_occurrence_and_linting_goes_on() -> No
     assert "PF217" in [f.code for f in findings]  # the schema layer still ran
 
 
-def test_bom_is_accepted_with_a_warning_and_columns_ignore_it() -> None:
+def test_bom_is_an_error_and_the_rest_is_still_checked_with_columns_ignoring_it() -> None:
     findings = lint(b'\xef\xbb\xbf{"configId": "", "params": []}')
-    assert ("PF009", "warning") in [(f.code, f.severity) for f in findings]
+    assert ("PF009", "error") in [(f.code, f.severity) for f in findings]
     empty = next(f for f in findings if f.code == "PF210")
     assert (empty.line, empty.column) == (1, 14)
 

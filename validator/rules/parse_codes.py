@@ -7,7 +7,6 @@ Parse errors stop the lint of that document (nothing after them can be trusted),
 
 from __future__ import annotations
 
-from payflow.validator.findings import Severity
 from payflow.validator.rules.base import Rule
 
 
@@ -241,11 +240,14 @@ class ByteOrderMark(ParseCode):
     """The file starts with a UTF-8 byte order mark.
 
     ## What it does
-    Warns about a leading U+FEFF. The linter ignores the mark and checks the rest.
+    Reports a leading U+FEFF as an error, then checks the rest of the document as if the mark
+    were absent, so one run shows every problem.
 
     ## Why it matters
-    RFC 8259 says JSON text must not start with a byte order mark; parsers may ignore it, but
-    some refuse the body, and the mark changes the bytes the request signature is computed over.
+    RFC 8259 says JSON text must not start with a byte order mark. Parsers may ignore it, but the
+    API's does not: the payflow sandbox (and the generated models) refuse such a body with 400,
+    and the mark changes the bytes the request signature is computed over. A warning would let
+    lint pass what the server refuses.
 
     ## Example
     ```
@@ -261,7 +263,6 @@ class ByteOrderMark(ParseCode):
 
     code = "PF009"
     name = "byte-order-mark"
-    severity = Severity.WARNING
 
 
 class NestingTooDeep(ParseCode):
