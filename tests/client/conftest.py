@@ -8,6 +8,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from payflow.sandbox.credentials import new_rsa_key_pair
+
 API_KEY = "ak-test-0f4c1d2e-secret-api-key"
 
 
@@ -20,16 +22,8 @@ class KeyPair:
 
 @pytest.fixture(scope="session")
 def keys() -> KeyPair:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    public_pem = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return KeyPair(private_pem, public_pem, key.public_key())
+    private_pem, public_pem = new_rsa_key_pair()
+    return KeyPair(private_pem, public_pem, serialization.load_pem_public_key(public_pem))
 
 
 @pytest.fixture(autouse=True)

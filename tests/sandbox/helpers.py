@@ -19,29 +19,20 @@ from urllib.parse import urlsplit
 import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from payflow import schemas
+from payflow.sandbox.credentials import new_rsa_key_pair
 from tests.conftest import EXAMPLES, SHARED, load_json
 
 FAST = 0.005  # seconds between lifecycle steps in tests
 REFERENCE = SHARED / "reference" / "fireblocks-openapi-1.8.0-payments-flows.yaml"
-FINAL_EXECUTION = {"VALIDATION_FAILED", "PREVIEW_FAILED", "EXECUTION_COMPLETED", "EXECUTION_FAILED"}
+FINAL_EXECUTION = set(schemas.lifecycle().workflow_execution.final)
 
 
 @cache
 def _key(index: int) -> tuple[bytes, bytes]:
     """A few RSA key pairs per test session (generation is the slow part)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private, public
+    return new_rsa_key_pair()
 
 
 def key_pair(index: int = 0) -> tuple[bytes, bytes]:
@@ -138,7 +129,7 @@ class Api:
         return response.json()
 
     def wait_execution(self, execution_id: str, until: set[str] | None = None) -> dict[str, Any]:
-        wanted = until or (FINAL_EXECUTION | {"READY_FOR_LAUNCH"})
+        wanted = until or (FINAL_EXECUTION | schemas.lifecycle().workflow_execution.awaiting_action)
         return poll(
             lambda: self.get(f"/payments/workflow_execution/{execution_id}").json(),
             lambda doc: doc["status"] in wanted,
