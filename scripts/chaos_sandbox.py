@@ -40,7 +40,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even before `pip install -e .`
 
+from payflow.schemas import lifecycle  # noqa: E402
+
 from payflow.client import Client, errors  # noqa: E402
+
+# Statuses come from the lifecycle data, never spelled out here.
+EXECUTION = lifecycle().workflow_execution
+(COMPLETED,) = EXECUTION.final - EXECUTION.failed
 
 CONFIGURATION = {
     "configName": "chaos-usd-to-usdc",
@@ -153,8 +159,8 @@ def _drive(client: Client, config_id: str, operation_id: str, run: str, stop: th
         state["ids"].setdefault(payment, set()).add(execution_id)
         state["created"].append(payment)
         deadline = time.monotonic() + STEP_DEADLINE
-        while (status := _status(client, execution_id, counters)) != "READY_FOR_LAUNCH":
-            if status in ("VALIDATION_FAILED", "PREVIEW_FAILED") or time.monotonic() > deadline:
+        while (status := _status(client, execution_id, counters)) != EXECUTION.launchable:
+            if EXECUTION.is_failed(status) or time.monotonic() > deadline:
                 state["problems"].append(f"{payment}: execution {execution_id} is {status}")
                 break
             time.sleep(0.01)
@@ -199,7 +205,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             deadline = time.monotonic() + STEP_DEADLINE
             while True:
                 config = _retry(lambda: client.get_flow_configuration(config_id), state["retries"])
-                if str(config.status) == "READY_FOR_EXECUTION" or time.monotonic() > deadline:
+                usable = lifecycle().workflow_configuration.usable
+                if str(config.status) == usable or time.monotonic() > deadline:
                     break
                 time.sleep(0.01)
             operation_id = str(config.configOperations[0].operationId)
@@ -290,14 +297,11 @@ def _verify(client: Client, server: Server, config_id: str, state: dict[str, Any
             _retry(lambda eid=execution_id: client.get_flow_execution(eid), counters)
     for payment, execution_id in state["launched"].items():
         deadline = time.monotonic() + STEP_DEADLINE
-        while (status := _status(client, execution_id, counters)) not in (
-            "EXECUTION_COMPLETED",
-            "EXECUTION_FAILED",
-        ):
+        while not EXECUTION.is_final(status := _status(client, execution_id, counters)):
             if time.monotonic() > deadline:
                 break
             time.sleep(0.01)
-        if status != "EXECUTION_COMPLETED":
+        if status != COMPLETED:
             problems.append(f"{payment}: launched execution {execution_id} ended {status}")
             continue
         doc = client.get_flow_execution(execution_id).model_dump(mode="json")

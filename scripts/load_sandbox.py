@@ -40,8 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even before `pip install -e .`
 
 import httpx  # noqa: E402
+from payflow.schemas import lifecycle  # noqa: E402
 
 from payflow.client import Client, errors  # noqa: E402
+
+# Statuses come from the lifecycle data, never spelled out here.
+EXECUTION = lifecycle().workflow_execution
+(COMPLETED,) = EXECUTION.final - EXECUTION.failed
 
 CONFIGURATION = {
     "configName": "load-usd-to-usdc",
@@ -116,7 +121,7 @@ def _poll_ready(client: Client, tally: Tally, execution_id: str) -> str:
             tally.errors[f"get: {type(exc).__name__}"] += 1
             status = "?"
         tally.latencies["get"].append(time.perf_counter() - started)
-        if status in ("READY_FOR_LAUNCH", "VALIDATION_FAILED", "PREVIEW_FAILED"):
+        if EXECUTION.is_settled(status):
             return status
         if time.monotonic() > deadline:
             raise TimeoutError(f"execution {execution_id} still {status}")
@@ -151,8 +156,8 @@ def _worker(index: int, args: argparse.Namespace, config_id: str, stop_at: float
             execution_id = str(created.executionId)
             tally.ids[payment].add(execution_id)
             tally.created.append(payment)
-            if _poll_ready(client, tally, execution_id) != "READY_FOR_LAUNCH":
-                tally.errors["execution did not reach READY_FOR_LAUNCH"] += 1
+            if _poll_ready(client, tally, execution_id) != EXECUTION.launchable:
+                tally.errors[f"execution did not reach {EXECUTION.launchable}"] += 1
                 continue
             launched = _step(
                 tally,
@@ -209,7 +214,7 @@ def _wait_final(client: Client, ids: list[str]) -> Counter[str]:
                 status = str(client.get_flow_execution(execution_id).status)
             except TRANSIENT:
                 status = "?"
-            if status in ("EXECUTION_COMPLETED", "EXECUTION_FAILED"):
+            if EXECUTION.is_final(status):
                 statuses[status] += 1
                 break
             if time.monotonic() > deadline:
@@ -294,7 +299,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
     else:
         created = launched = None
-    if final.get("EXECUTION_COMPLETED", 0) != len(total.launched):
+    if final.get(COMPLETED, 0) != len(total.launched):
         problems.append(f"launched executions did not all complete: {dict(final)}")
     if ledger_legs is not None and ledger_legs != LEGS_PER_PAYMENT * len(total.launched):
         problems.append(
