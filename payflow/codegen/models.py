@@ -48,15 +48,14 @@ def generate_models(
         stage.mkdir()
         for path in inputs:
             shutil.copyfile(path, stage / path.name)
-        target = inputs[0].name if input_file_type != "jsonschema" else STAGED_INPUT
-        if input_file_type != "jsonschema":
-            target = f"{STAGED_INPUT}/{target}"
         produced = Path(scratch) / "out"
         if input_file_type == "jsonschema":
-            output = produced
+            # A folder of schema files becomes a package with one module per file.
+            target, output = STAGED_INPUT, produced
         else:
+            # One document becomes the package's __init__.py.
+            target, output = f"{STAGED_INPUT}/{inputs[0].name}", produced / "__init__.py"
             produced.mkdir()
-            output = produced / "__init__.py"
         cmd = [
             sys.executable,
             "-m",
